@@ -1,0 +1,273 @@
+package io.raftkv.history;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * The Wing-Gong search for a linearization of one key's history, in Lowe's form ("Testing for
+ * linearizability", 2017): call and return events sit in one doubly linked list in time order; the
+ * operations whose calls come before the first remaining return are the ones that may take effect
+ * next. Linearizing one removes ("lifts") its call and return from the list; backtracking puts them
+ * back. A cache of visited configurations (set of linearized operations, state) prunes every
+ * revisit, which is what makes the search fast on real histories.
+ *
+ * <p>An operation with an unknown outcome has its return at +infinity, so it never blocks others;
+ * the search succeeds as soon as every known operation is linearized, leaving the unknown ones that
+ * never took effect out of the order.
+ */
+final class WglSearch {
+  private final List<Operation> ops;
+  private final KeyModel model;
+  private final int head;
+  private final int[] next;
+  private final int[] prev;
+  private final int[] eventOp;
+  private final boolean[] eventIsCall;
+  private final int[] callEvent;
+  private final int[] returnEvent;
+  private final int knownTotal;
+
+  private long steps;
+  private int[] furthest = new int[0];
+
+  /**
+   * @param ops the operations of one key, sorted by call time
+   */
+  WglSearch(List<Operation> ops, KeyModel model) {
+    this.ops = ops;
+    this.model = model;
+    int n = ops.size();
+    Integer[] events = new Integer[2 * n];
+    for (int e = 0; e < 2 * n; e++) {
+      events[e] = e;
+    }
+    // Event 2i is the call of operation i, 2i + 1 its return. At equal times calls come first, so
+    // operations that touch at one instant count as concurrent.
+    Arrays.sort(
+        events,
+        (a, b) -> {
+          int byTime = Long.compare(time(a), time(b));
+          if (byTime != 0) {
+            return byTime;
+          }
+          int byKind = Integer.compare(a & 1, b & 1);
+          return byKind != 0 ? byKind : Integer.compare(a >> 1, b >> 1);
+        });
+    head = 2 * n;
+    next = new int[2 * n + 1];
+    prev = new int[2 * n + 1];
+    eventOp = new int[2 * n];
+    eventIsCall = new boolean[2 * n];
+    callEvent = new int[n];
+    returnEvent = new int[n];
+    int last = head;
+    for (int pos = 0; pos < 2 * n; pos++) {
+      int op = events[pos] >> 1;
+      eventOp[pos] = op;
+      eventIsCall[pos] = (events[pos] & 1) == 0;
+      if (eventIsCall[pos]) {
+        callEvent[op] = pos;
+      } else {
+        returnEvent[op] = pos;
+      }
+      next[last] = pos;
+      prev[pos] = last;
+      last = pos;
+    }
+    next[last] = -1;
+    int known = 0;
+    for (Operation op : ops) {
+      known += op.unknown() ? 0 : 1;
+    }
+    knownTotal = known;
+  }
+
+  private long time(int event) {
+    Operation op = ops.get(event >> 1);
+    if ((event & 1) == 0) {
+      return op.callNanos();
+    }
+    return op.unknown() ? Long.MAX_VALUE : op.returnNanos();
+  }
+
+  /**
+   * Runs the search.
+   *
+   * @return true if a linearization exists
+   * @throws IllegalStateException if it takes more than {@code maxSteps} steps
+   */
+  boolean run(long maxSteps) {
+    int n = ops.size();
+    BitSet linearized = new BitSet(n);
+    Set<Configuration> cache = new HashSet<>();
+    int[] stackOp = new int[n];
+    int[] stackState = new int[n];
+    int depth = 0;
+    int knownDone = 0;
+    int state = KeyModel.ABSENT;
+    int event = next[head];
+    while (knownDone < knownTotal) {
+      if (eventIsCall[event]) {
+        int op = eventOp[event];
+        if (++steps > maxSteps) {
+          throw new IllegalStateException(
+              "linearizability check of key \""
+                  + ops.get(op).key()
+                  + "\" gave up after "
+                  + maxSteps
+                  + " search steps ("
+                  + n
+                  + " operations, "
+                  + (n - knownTotal)
+                  + " with unknown outcome): the history is neither confirmed nor refuted");
+        }
+        int after = model.step(state, op);
+        boolean advanced = false;
+        if (after != KeyModel.REJECTED) {
+          linearized.set(op);
+          Configuration probe = new Configuration(linearized, after);
+          if (!cache.contains(probe)) {
+            cache.add(probe.copy());
+            stackOp[depth] = op;
+            stackState[depth] = state;
+            depth++;
+            state = after;
+            knownDone += ops.get(op).unknown() ? 0 : 1;
+            lift(op);
+            if (depth > furthest.length) {
+              furthest = Arrays.copyOf(stackOp, depth);
+            }
+            event = next[head];
+            advanced = true;
+          } else {
+            linearized.clear(op);
+          }
+        }
+        if (!advanced) {
+          event = next[event];
+        }
+      } else {
+        // The first remaining return: its operation had to be linearized by now. Backtrack.
+        if (depth == 0) {
+          return false;
+        }
+        depth--;
+        int op = stackOp[depth];
+        state = stackState[depth];
+        linearized.clear(op);
+        knownDone -= ops.get(op).unknown() ? 0 : 1;
+        unlift(op);
+        event = next[callEvent[op]];
+      }
+    }
+    return true;
+  }
+
+  private void lift(int op) {
+    remove(callEvent[op]);
+    remove(returnEvent[op]);
+  }
+
+  private void unlift(int op) {
+    restore(returnEvent[op]);
+    restore(callEvent[op]);
+  }
+
+  private void remove(int event) {
+    next[prev[event]] = next[event];
+    if (next[event] != -1) {
+      prev[next[event]] = prev[event];
+    }
+  }
+
+  private void restore(int event) {
+    next[prev[event]] = event;
+    if (next[event] != -1) {
+      prev[next[event]] = event;
+    }
+  }
+
+  /** Model steps taken so far. */
+  long steps() {
+    return steps;
+  }
+
+  /**
+   * The longest valid order the search built, as operation indices. After a failed search, every
+   * operation that could come next after it is rejected by the model.
+   */
+  int[] furthest() {
+    return furthest.clone();
+  }
+
+  /**
+   * The operations, by index and in call order, that may take effect right after the operations in
+   * {@code done}: those whose call comes before the return of {@link #firstReturn}.
+   */
+  int[] frontier(BitSet done) {
+    int blocking = firstReturn(done);
+    if (blocking < 0) {
+      return new int[0];
+    }
+    int bound = returnEvent[blocking];
+    return IntStream.range(0, ops.size())
+        .filter(op -> !done.get(op) && callEvent[op] < bound)
+        .toArray();
+  }
+
+  /**
+   * The known operation with the earliest return among those not in {@code done}, or -1 if there is
+   * none: it must take effect before anything that starts after it returns.
+   */
+  int firstReturn(BitSet done) {
+    int blocking = -1;
+    for (int op = 0; op < ops.size(); op++) {
+      if (!done.get(op)
+          && !ops.get(op).unknown()
+          && (blocking < 0 || returnEvent[op] < returnEvent[blocking])) {
+        blocking = op;
+      }
+    }
+    return blocking;
+  }
+
+  /** A node of the search: which operations are linearized, and the resulting state. */
+  private static final class Configuration {
+    private final BitSet linearized;
+    private final int state;
+    private final int hash;
+
+    /** A configuration that shares {@code linearized}: only for a lookup. */
+    Configuration(BitSet linearized, int state) {
+      this(linearized, state, linearized.hashCode() * 31 + state);
+    }
+
+    private Configuration(BitSet linearized, int state, int hash) {
+      this.linearized = linearized;
+      this.state = state;
+      this.hash = hash;
+    }
+
+    /** A configuration that owns a copy of the set, to keep in the cache. */
+    Configuration copy() {
+      return new Configuration((BitSet) linearized.clone(), state, hash);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Configuration c
+          && c.hash == hash
+          && c.state == state
+          && c.linearized.equals(linearized);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+}
