@@ -4,9 +4,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One log entry. Invariant (Log Matching, Raft 5.3): two logs holding an entry with the same
- * index and term are identical up to that index. The data array is never modified once the entry
- * exists.
+ * One log entry. Invariant (Log Matching, Raft 5.3): two logs holding an entry with the same index
+ * and term are identical up to that index. The data array is never modified once the entry exists.
  *
  * @param term the leader's term when the entry was created, at least 1
  * @param index the position in the log, starting at 1

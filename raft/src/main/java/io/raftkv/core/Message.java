@@ -3,9 +3,9 @@ package io.raftkv.core;
 import java.util.List;
 
 /**
- * A message between two nodes of one cluster. Every message carries the sender's term; a node
- * that sees a higher term in a request or response updates its own (Raft 5.1), except for
- * pre-vote traffic, which never changes a term (thesis 9.6).
+ * A message between two nodes of one cluster. Every message carries the sender's term; a node that
+ * sees a higher term in a request or response updates its own (Raft 5.1), except for pre-vote
+ * traffic, which never changes a term (thesis 9.6).
  */
 public sealed interface Message
     permits Message.VoteRequest,
@@ -60,8 +60,8 @@ public sealed interface Message
    * The answer to an {@link AppendEntriesRequest}.
    *
    * @param success whether the entries were accepted
-   * @param index on success, the highest index known to match the leader's log; on rejection,
-   *     the rejected {@code prevLogIndex}
+   * @param index on success, the highest index known to match the leader's log; on rejection, the
+   *     rejected {@code prevLogIndex}
    * @param conflictTerm on rejection, the term of the follower's entry at {@code index}, or 0 if
    *     its log is shorter (fast backtracking, Raft 5.3 last paragraphs)
    * @param conflictIndex on rejection, the first index of {@code conflictTerm} in the follower's

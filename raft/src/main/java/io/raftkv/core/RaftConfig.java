@@ -12,8 +12,8 @@ package io.raftkv.core;
  *     {@code [electionTicks, 2 * electionTicks)} (Raft 5.2)
  * @param heartbeatTicks how often a leader sends heartbeats; must be below {@code electionTicks}
  * @param preVote whether a node probes with pre-votes before raising its term (thesis 9.6)
- * @param checkQuorum whether a leader that has not heard from a majority within an election
- *     timeout steps down (thesis 6.2)
+ * @param checkQuorum whether a leader that has not heard from a majority within an election timeout
+ *     steps down (thesis 6.2)
  * @param maxEntriesPerAppend at most this many entries in one AppendEntries
  * @param maxBytesPerAppend at most about this many bytes of entries in one AppendEntries (at least
  *     one entry is always sent)

@@ -39,6 +39,9 @@ import java.util.TreeMap;
  *       Gets and multiGets that come through the log follow the same rules (one path for all).
  *   <li>Sessions expire by log index: a session not used by {@code sessionExpiryEntries} applied
  *       entries in a row is removed when the next entry is applied (see {@link SessionTable}).
+ *       Expiry can defeat exactly-once in one case only, as in the thesis: a retry of a client's
+ *       first request (seq 1) that arrives after its session expired opens a new session and is
+ *       applied again. Every later request of an expired client gets SESSION_EXPIRED.
  *   <li>A command entry whose bytes do not decode is still applied (it advances the index and
  *       replies {@link KvReply.Code#INVALID_COMMAND}); it never stops the node.
  *   <li>A command that breaks a rule of its operation (an empty multiPut, or one with a repeated
