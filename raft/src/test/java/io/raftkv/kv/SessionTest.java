@@ -245,7 +245,7 @@ class SessionTest {
       if (dice < 25 && nextSeq[client] > 1) {
         seq = nextSeq[client] - 1; // retry of the last request
       } else if (dice < 30 && nextSeq[client] > 2) {
-        seq = 1 + random.nextInt((int) nextSeq[client] - 2); // an old duplicate
+        seq = 1L + random.nextInt((int) nextSeq[client] - 2); // an old duplicate
       } else {
         seq = nextSeq[client]++;
       }
