@@ -1,0 +1,168 @@
+package io.raftkv.sim;
+
+import io.raftkv.core.Role;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * Injects the faults of a {@link Scenario} at random virtual times during the load phase, and
+ * undoes them all when it ends ({@link #healAll()}).
+ */
+final class Nemesis {
+  private final Scenario scenario;
+  private final EventQueue events;
+  private final SimNetwork network;
+  private final List<SimNode> nodes;
+  private final SplittableRandom random;
+  private final Set<Integer> all = new HashSet<>();
+  private long stopAt;
+
+  Nemesis(
+      Scenario scenario,
+      EventQueue events,
+      SimNetwork network,
+      List<SimNode> nodes,
+      SplittableRandom random) {
+    this.scenario = scenario;
+    this.events = events;
+    this.network = network;
+    this.nodes = nodes;
+    this.random = random;
+    nodes.forEach(n -> all.add(n.id));
+  }
+
+  void start(long stopAtMicros) {
+    this.stopAt = stopAtMicros;
+    switch (scenario) {
+      case LOSSY -> network.setLoss(0.10 + 0.20 * random.nextDouble(), 0);
+      case DUPLICATE_REORDER -> {
+        network.setLoss(0, 0.10 + 0.20 * random.nextDouble());
+        network.setDelay(50, 5_000);
+      }
+      case CHAOS -> network.setLoss(0.05, 0.05);
+      default -> {}
+    }
+    scheduleNext();
+  }
+
+  private void scheduleNext() {
+    long delay = 300_000 + random.nextLong(900_000);
+    if (events.now() + delay < stopAt) {
+      events.after(delay, this::strike);
+    }
+  }
+
+  private void strike() {
+    switch (scenario) {
+      case LEADER_CRASH -> crash(leader(), true);
+      case FOLLOWER_RESTART -> crash(follower(), true);
+      case LEADER_ISOLATED -> isolate(leader());
+      case ONE_WAY_PARTITION -> oneWay();
+      case CHAOS -> chaos();
+      default -> {}
+    }
+    scheduleNext();
+  }
+
+  private void chaos() {
+    switch (random.nextInt(5)) {
+      case 0 -> crash(randomNode(), false);
+      case 1 -> isolate(leader());
+      case 2 -> oneWay();
+      case 3 -> splitRandomly();
+      default -> crash(leader(), true);
+    }
+  }
+
+  /** Crashes a node and restarts it later; keeps a majority up unless {@code anyCount}. */
+  private void crash(SimNode node, boolean keepMajority) {
+    if (node == null || !node.isUp()) {
+      return;
+    }
+    long down = nodes.stream().filter(n -> !n.isUp()).count();
+    if (keepMajority && down + 1 > (nodes.size() - 1) / 2) {
+      return;
+    }
+    node.crash();
+    events.after(100_000 + random.nextLong(700_000), () -> restart(node));
+  }
+
+  private void restart(SimNode node) {
+    if (!node.isUp()) {
+      node.start();
+    }
+  }
+
+  private void isolate(SimNode node) {
+    if (node == null) {
+      return;
+    }
+    network.partition(Set.of(node.id), all);
+    events.after(300_000 + random.nextLong(900_000), network::heal);
+  }
+
+  private void oneWay() {
+    SimNode leader = leader();
+    SimNode follower = follower();
+    if (leader == null || follower == null) {
+      return;
+    }
+    if (random.nextBoolean()) {
+      network.cut(leader.id, follower.id);
+    } else {
+      network.cut(follower.id, leader.id);
+    }
+    events.after(300_000 + random.nextLong(900_000), network::heal);
+  }
+
+  private void splitRandomly() {
+    Set<Integer> side = new HashSet<>();
+    for (SimNode n : nodes) {
+      if (random.nextBoolean()) {
+        side.add(n.id);
+      }
+    }
+    network.partition(side, all);
+    events.after(300_000 + random.nextLong(900_000), network::heal);
+  }
+
+  /** Ends every fault: the network heals and every crashed node restarts. */
+  void healAll() {
+    network.heal();
+    network.setLoss(0, 0);
+    network.setDelay(100, 1_000);
+    for (SimNode n : nodes) {
+      restart(n);
+    }
+  }
+
+  private SimNode leader() {
+    SimNode best = null;
+    for (SimNode n : nodes) {
+      if (n.isUp()
+          && n.raft().role() == Role.LEADER
+          && (best == null || n.raft().term() > best.raft().term())) {
+        best = n;
+      }
+    }
+    return best;
+  }
+
+  private SimNode follower() {
+    SimNode leader = leader();
+    List<SimNode> candidates = new ArrayList<>();
+    for (SimNode n : nodes) {
+      if (n.isUp() && n != leader) {
+        candidates.add(n);
+      }
+    }
+    return candidates.isEmpty() ? null : candidates.get(random.nextInt(candidates.size()));
+  }
+
+  private SimNode randomNode() {
+    return nodes.get(random.nextInt(nodes.size()));
+  }
+}

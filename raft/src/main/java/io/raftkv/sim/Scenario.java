@@ -1,0 +1,21 @@
+package io.raftkv.sim;
+
+/** The fault pattern a simulation runs under. Faults stop at the end of the load phase. */
+public enum Scenario {
+  /** No faults: a steady load on a healthy cluster. */
+  STEADY,
+  /** The leader crashes (losing unsynced writes) and restarts later, again and again. */
+  LEADER_CRASH,
+  /** A follower crashes and restarts, again and again. */
+  FOLLOWER_RESTART,
+  /** The leader is cut off in a minority, then healed. */
+  LEADER_ISOLATED,
+  /** Links fail in one direction only (leader to follower, follower to leader, random). */
+  ONE_WAY_PARTITION,
+  /** 10 to 30 percent of all messages are lost. */
+  LOSSY,
+  /** Messages are duplicated and delayed over a wide range, so they reorder. */
+  DUPLICATE_REORDER,
+  /** All of the above at random, crashes of any node included. */
+  CHAOS
+}

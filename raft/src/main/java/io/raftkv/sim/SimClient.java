@@ -1,0 +1,262 @@
+package io.raftkv.sim;
+
+import io.raftkv.history.OpType;
+import io.raftkv.history.Operation;
+import io.raftkv.kv.Bytes;
+import io.raftkv.kv.KvCommand;
+import io.raftkv.kv.KvReply;
+import io.raftkv.kv.KvRequest;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * A simulated closed-loop client: one operation outstanding at a time, sent to the node it believes
+ * leads, retried with the same (clientId, seq) on a timeout or a "not leader" answer, and given up
+ * after a bounded number of attempts, in which case its outcome is recorded as unknown. Every
+ * operation is recorded in the history for the linearizability check.
+ */
+final class SimClient {
+  private final int index;
+  private final int endpoint;
+  private final EventQueue events;
+  private final SimNetwork network;
+  private final SplittableRandom random;
+  private final List<Integer> nodes;
+  private final History history;
+  private final LongSupplier newClientId;
+  private final int keys;
+  private final long timeoutMicros;
+  private final long giveUpMicros;
+
+  private long clientId;
+  private long seq;
+  private int target;
+  private KvCommand command;
+  private long callStamp;
+  private long callMicros;
+  private long token;
+  private boolean outstanding;
+  private long stopIssuingAt;
+
+  SimClient(
+      int index,
+      int endpoint,
+      EventQueue events,
+      SimNetwork network,
+      SplittableRandom random,
+      List<Integer> nodes,
+      History history,
+      LongSupplier newClientId,
+      int keys,
+      long timeoutMicros,
+      long giveUpMicros) {
+    this.index = index;
+    this.endpoint = endpoint;
+    this.events = events;
+    this.network = network;
+    this.random = random;
+    this.nodes = nodes;
+    this.history = history;
+    this.newClientId = newClientId;
+    this.keys = keys;
+    this.timeoutMicros = timeoutMicros;
+    this.giveUpMicros = giveUpMicros;
+    this.clientId = newClientId.getAsLong();
+    this.target = nodes.get(random.nextInt(nodes.size()));
+    network.register(endpoint, this::onReceive);
+  }
+
+  /** Issues operations back to back until {@code stopAt} (virtual microseconds). */
+  void start(long stopAt) {
+    this.stopIssuingAt = stopAt;
+    events.after(random.nextLong(1_000) + 1, this::startNext);
+  }
+
+  boolean outstanding() {
+    return outstanding;
+  }
+
+  private void startNext() {
+    if (events.now() >= stopIssuingAt) {
+      return;
+    }
+    command = nextCommand();
+    seq++;
+    callMicros = events.now();
+    outstanding = true;
+    callStamp = history.stamp();
+    send();
+  }
+
+  private KvCommand nextCommand() {
+    Bytes key = Bytes.utf8("k" + random.nextInt(keys));
+    int roll = random.nextInt(100);
+    if (roll < 40) {
+      return new KvCommand.Put(key, Bytes.utf8("c" + index + "-" + (seq + 1)));
+    }
+    if (roll < 75) {
+      return new KvCommand.Get(key);
+    }
+    if (roll < 93) {
+      Bytes expected = history.lastValueSeen(key.toUtf8());
+      return new KvCommand.Cas(key, expected, Bytes.utf8("c" + index + "-" + (seq + 1)));
+    }
+    return new KvCommand.Delete(key);
+  }
+
+  private void send() {
+    long t = ++token;
+    network.send(
+        endpoint,
+        target,
+        new ClientMessages.Request(endpoint, new KvRequest(clientId, seq, command)));
+    events.after(timeoutMicros, () -> onTimeout(t));
+  }
+
+  private void onTimeout(long t) {
+    if (t != token || !outstanding) {
+      return;
+    }
+    target = nextNode(target);
+    retryOrGiveUp();
+  }
+
+  private void retryOrGiveUp() {
+    if (events.now() - callMicros >= giveUpMicros) {
+      outstanding = false;
+      history.add(unknown());
+      events.after(1_000, this::startNext);
+      return;
+    }
+    send();
+  }
+
+  private int nextNode(int node) {
+    int i = nodes.indexOf(node);
+    return nodes.get((i + 1) % nodes.size());
+  }
+
+  private void onReceive(Object payload) {
+    if (payload instanceof ClientMessages.NotLeader nl) {
+      if (!outstanding || nl.clientId() != clientId || nl.seq() != seq) {
+        return;
+      }
+      token++;
+      target = nl.leaderHint() != 0 ? nl.leaderHint() : nextNode(target);
+      long t = token;
+      events.after(
+          nl.leaderHint() != 0 ? 100 : 5_000,
+          () -> {
+            if (t == token && outstanding) {
+              retryOrGiveUp();
+            }
+          });
+    } else if (payload instanceof ClientMessages.Reply r) {
+      if (!outstanding || r.clientId() != clientId || r.seq() != seq) {
+        return;
+      }
+      onReply(r.reply());
+    }
+  }
+
+  private void onReply(KvReply reply) {
+    if (reply instanceof KvReply.Error err) {
+      if (err.code() == KvReply.Code.SESSION_EXPIRED) {
+        // Not applied: safe to send the same command again under a fresh session.
+        clientId = newClientId.getAsLong();
+        seq = 1;
+        token++;
+        send();
+        return;
+      }
+      throw new IllegalStateException("client " + index + " got an unexpected error: " + err);
+    }
+    token++;
+    outstanding = false;
+    history.add(completed(reply));
+    events.after(random.nextLong(500) + 1, this::startNext);
+  }
+
+  private Operation completed(KvReply reply) {
+    long ret = history.stamp();
+    if (command instanceof KvCommand.Put p) {
+      return new Operation(
+          index,
+          OpType.PUT,
+          p.key().toUtf8(),
+          p.value().toUtf8(),
+          null,
+          callStamp,
+          ret,
+          true,
+          false);
+    }
+    if (command instanceof KvCommand.Delete d) {
+      return new Operation(
+          index, OpType.DELETE, d.key().toUtf8(), null, null, callStamp, ret, true, false);
+    }
+    if (command instanceof KvCommand.Get g) {
+      Bytes v = ((KvReply.Value) reply).value();
+      history.saw(g.key().toUtf8(), v);
+      return new Operation(
+          index,
+          OpType.GET,
+          g.key().toUtf8(),
+          v == null ? null : v.toUtf8(),
+          null,
+          callStamp,
+          ret,
+          true,
+          false);
+    }
+    KvCommand.Cas c = (KvCommand.Cas) command;
+    KvReply.CasResult r = (KvReply.CasResult) reply;
+    history.saw(c.key().toUtf8(), r.current());
+    return new Operation(
+        index,
+        OpType.CAS,
+        c.key().toUtf8(),
+        c.value().toUtf8(),
+        c.expected() == null ? null : c.expected().toUtf8(),
+        callStamp,
+        ret,
+        r.swapped(),
+        false);
+  }
+
+  private Operation unknown() {
+    if (command instanceof KvCommand.Put p) {
+      return new Operation(
+          index, OpType.PUT, p.key().toUtf8(), p.value().toUtf8(), null, callStamp, 0, false, true);
+    }
+    if (command instanceof KvCommand.Delete d) {
+      return new Operation(
+          index, OpType.DELETE, d.key().toUtf8(), null, null, callStamp, 0, false, true);
+    }
+    if (command instanceof KvCommand.Get g) {
+      return new Operation(
+          index, OpType.GET, g.key().toUtf8(), null, null, callStamp, 0, false, true);
+    }
+    KvCommand.Cas c = (KvCommand.Cas) command;
+    return new Operation(
+        index,
+        OpType.CAS,
+        c.key().toUtf8(),
+        c.value().toUtf8(),
+        c.expected() == null ? null : c.expected().toUtf8(),
+        callStamp,
+        0,
+        false,
+        true);
+  }
+
+  /** Records an operation still outstanding when the simulation ends. */
+  void abandon() {
+    if (outstanding) {
+      outstanding = false;
+      token++;
+      history.add(unknown());
+    }
+  }
+}

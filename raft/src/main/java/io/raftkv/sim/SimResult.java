@@ -1,0 +1,61 @@
+package io.raftkv.sim;
+
+import io.raftkv.history.CheckResult;
+import io.raftkv.history.Operation;
+import java.util.List;
+
+/**
+ * What one simulation run found.
+ *
+ * @param settings the run's settings (replayable)
+ * @param violation the first safety or liveness violation, or null
+ * @param check the linearizability verdict on the client history (null if a violation stopped the
+ *     run first)
+ * @param history every client operation
+ * @param completed operations with a definite outcome
+ * @param unknown operations whose outcome the client never learned
+ * @param events simulated events processed
+ */
+public record SimResult(
+    SimSettings settings,
+    String violation,
+    CheckResult check,
+    List<Operation> history,
+    long completed,
+    long unknown,
+    long events) {
+
+  public boolean ok() {
+    return violation == null && check != null && check.linearizable();
+  }
+
+  /** A report naming the seed, what failed, and how to replay it. */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(ok() ? "OK " : "FAILED ")
+        .append(settings)
+        .append(": ")
+        .append(completed)
+        .append(" ops completed, ")
+        .append(unknown)
+        .append(" unknown, ")
+        .append(events)
+        .append(" events");
+    if (violation != null) {
+      sb.append("\n  invariant: ").append(violation);
+    }
+    if (check != null && !check.linearizable()) {
+      sb.append("\n  not linearizable on key ")
+          .append(check.key())
+          .append(": ")
+          .append(check.explanation());
+      for (Operation op : check.operations()) {
+        sb.append("\n    ").append(op);
+      }
+    }
+    if (!ok()) {
+      sb.append("\n  replay: ").append(settings.replayCommand());
+    }
+    return sb.toString();
+  }
+}

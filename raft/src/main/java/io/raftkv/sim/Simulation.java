@@ -1,0 +1,113 @@
+package io.raftkv.sim;
+
+import io.raftkv.core.RaftConfig;
+import io.raftkv.history.CheckResult;
+import io.raftkv.history.LinearizabilityChecker;
+import io.raftkv.history.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A deterministic simulation of a whole cluster with clients, on one thread and a virtual clock.
+ * Nodes, network, disks, clients and faults all draw from one seeded generator, and events run in
+ * (time, sequence) order, so a seed replays exactly. After every event the Raft safety properties
+ * are checked ({@link SafetyInvariants}); at the end the client history is checked for
+ * linearizability.
+ */
+public final class Simulation {
+  private static final int CLIENT_ENDPOINT_BASE = 1000;
+  private static final long MAX_EVENTS = 20_000_000;
+
+  private final SimSettings settings;
+  private final EventQueue events = new EventQueue();
+  private final SplittableRandom random;
+  private final SimNetwork network;
+  private final SafetyInvariants invariants = new SafetyInvariants();
+  private final List<SimNode> nodes = new ArrayList<>();
+  private final List<SimClient> clients = new ArrayList<>();
+  private final History history = new History(events);
+  private long nextClientId = 1;
+  private long eventCount;
+
+  private Simulation(SimSettings settings) {
+    this.settings = settings;
+    this.random = new SplittableRandom(settings.seed());
+    this.network = new SimNetwork(events, random.split());
+  }
+
+  /** Runs one simulation to the end and reports what it found. */
+  public static SimResult run(SimSettings settings) {
+    return new Simulation(settings).execute();
+  }
+
+  private SimResult execute() {
+    RaftConfig config = RaftConfig.preset(settings.variant());
+    List<Integer> ids = new ArrayList<>();
+    for (int i = 1; i <= settings.nodes(); i++) {
+      ids.add(i);
+    }
+    for (int id : ids) {
+      nodes.add(new SimNode(id, config, ids, events, network, random.split(), invariants));
+    }
+    // A client waits about one minimum election timeout before trying another node.
+    long timeoutMicros = 1000L * config.electionTicks() * config.tickMillis();
+    for (int c = 0; c < settings.clients(); c++) {
+      clients.add(
+          new SimClient(
+              c,
+              CLIENT_ENDPOINT_BASE + c,
+              events,
+              network,
+              random.split(),
+              ids,
+              history,
+              () -> nextClientId++,
+              settings.keys(),
+              timeoutMicros,
+              20 * timeoutMicros));
+    }
+    Nemesis nemesis = new Nemesis(settings.scenario(), events, network, nodes, random.split());
+    nodes.forEach(SimNode::start);
+    long loadEnd = settings.loadMillis() * 1000;
+    long end = loadEnd + settings.drainMillis() * 1000;
+    clients.forEach(c -> c.start(loadEnd));
+    nemesis.start(loadEnd);
+
+    String violation = runUntil(loadEnd);
+    long completedBeforeHeal = completed();
+    boolean outstandingAtHeal = clients.stream().anyMatch(SimClient::outstanding);
+    if (violation == null) {
+      nemesis.healAll();
+      violation = runUntil(end);
+    }
+    if (violation == null && outstandingAtHeal && completed() == completedBeforeHeal) {
+      violation = "no operation completed in the " + settings.drainMillis() + " ms after healing";
+    }
+    clients.forEach(SimClient::abandon);
+    List<Operation> ops = history.operations();
+    CheckResult check = violation == null ? LinearizabilityChecker.check(ops) : null;
+    long unknown = ops.stream().filter(Operation::unknown).count();
+    return new SimResult(
+        settings, violation, check, ops, ops.size() - unknown, unknown, eventCount);
+  }
+
+  private long completed() {
+    return history.operations().stream().filter(o -> !o.unknown()).count();
+  }
+
+  private String runUntil(long time) {
+    while (events.runNext(time)) {
+      eventCount++;
+      invariants.afterEvent(nodes);
+      if (invariants.violation() != null) {
+        return invariants.violation() + " (at virtual time " + events.now() + " us)";
+      }
+      if (eventCount > MAX_EVENTS) {
+        return "event budget of " + MAX_EVENTS + " exceeded";
+      }
+    }
+    events.advanceTo(time);
+    return null;
+  }
+}
