@@ -12,6 +12,8 @@ import java.util.Objects;
  * @param type no-op or command
  * @param data the command bytes; empty for a no-op
  */
+// The array is never mutated after construction (see above) and equals/hashCode compare content.
+@SuppressWarnings("ArrayRecordComponent")
 public record Entry(long term, long index, EntryType type, byte[] data) {
   private static final byte[] EMPTY = new byte[0];
 

@@ -145,7 +145,7 @@ public final class KvCodec {
       for (Bytes v : vs.values()) {
         w.nullable(v);
       }
-    } else if (reply instanceof KvReply.Error e) {
+    } else if (reply instanceof KvReply.Failure e) {
       w.u8(ERROR);
       w.u8(codeByte(e.code()));
       w.bytes(Bytes.utf8(e.message()));
@@ -177,7 +177,7 @@ public final class KvCodec {
         if (code >= CODES.length) {
           throw new MalformedCommandException("reply: unknown error code " + code);
         }
-        reply = new KvReply.Error(CODES[code], r.bytes("message").toUtf8());
+        reply = new KvReply.Failure(CODES[code], r.bytes("message").toUtf8());
       }
       default -> throw new MalformedCommandException("reply: unknown reply type " + type);
     }

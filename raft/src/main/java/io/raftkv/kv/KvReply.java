@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** The answer to one {@link KvCommand}, or an error. Replies are immutable. */
 public sealed interface KvReply
-    permits KvReply.Ack, KvReply.Value, KvReply.CasResult, KvReply.Values, KvReply.Error {
+    permits KvReply.Ack, KvReply.Value, KvReply.CasResult, KvReply.Values, KvReply.Failure {
 
   /** The acknowledgment of put, delete and multiPut: nothing else is externalized. */
   record Ack() implements KvReply {}
@@ -32,8 +32,8 @@ public sealed interface KvReply
   }
 
   /** A request that was not applied, or whose command was invalid. */
-  record Error(Code code, String message) implements KvReply {
-    public Error {
+  record Failure(Code code, String message) implements KvReply {
+    public Failure {
       Objects.requireNonNull(code, "code");
       message = message == null ? "" : message;
     }

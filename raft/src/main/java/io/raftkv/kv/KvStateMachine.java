@@ -98,7 +98,7 @@ public final class KvStateMachine {
       request = KvCodec.decode(entry.data());
     } catch (MalformedCommandException e) {
       return new Applied(
-          null, new KvReply.Error(KvReply.Code.INVALID_COMMAND, e.getMessage()), false);
+          null, new KvReply.Failure(KvReply.Code.INVALID_COMMAND, e.getMessage()), false);
     }
     return applyRequest(request);
   }
@@ -111,7 +111,7 @@ public final class KvStateMachine {
       if (seq != 1) {
         return new Applied(
             request,
-            new KvReply.Error(
+            new KvReply.Failure(
                 KvReply.Code.SESSION_EXPIRED,
                 "no session for client " + clientId + " at seq " + seq + "; start a new client"),
             false);
@@ -122,7 +122,7 @@ public final class KvStateMachine {
     } else if (seq < session.lastSeq()) {
       return new Applied(
           request,
-          new KvReply.Error(
+          new KvReply.Failure(
               KvReply.Code.STALE_SEQUENCE,
               "client " + clientId + " seq " + seq + " is below last seq " + session.lastSeq()),
           false);
@@ -180,12 +180,13 @@ public final class KvStateMachine {
   /** Validates the whole batch before writing any of it, so the batch is all or nothing. */
   private KvReply multiPut(KvCommand.MultiPut mp) {
     if (mp.entries().isEmpty()) {
-      return new KvReply.Error(KvReply.Code.INVALID_COMMAND, "multiPut needs at least one entry");
+      return new KvReply.Failure(KvReply.Code.INVALID_COMMAND, "multiPut needs at least one entry");
     }
     Set<Bytes> seen = new HashSet<>();
     for (KeyValue kv : mp.entries()) {
       if (!seen.add(kv.key())) {
-        return new KvReply.Error(KvReply.Code.INVALID_COMMAND, "multiPut repeats key " + kv.key());
+        return new KvReply.Failure(
+            KvReply.Code.INVALID_COMMAND, "multiPut repeats key " + kv.key());
       }
     }
     for (KeyValue kv : mp.entries()) {

@@ -1,6 +1,7 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
 import io.raftkv.core.RaftNode;
 import io.raftkv.core.Ready;
 import io.raftkv.core.Role;
@@ -26,7 +27,7 @@ import java.util.Objects;
 final class SafetyInvariants implements SimObserver {
   private record EntryId(long index, long term) {}
 
-  private record EntryShape(long prevTerm, int type, int dataHash) {}
+  private record EntryShape(long prevTerm, EntryType type, int dataHash) {}
 
   private final Map<Long, Integer> leaderOfTerm = new HashMap<>();
   private final Map<EntryId, EntryShape> persisted = new HashMap<>();
@@ -54,7 +55,7 @@ final class SafetyInvariants implements SimObserver {
     long first = entries.get(0).index();
     long prevTerm = first == 1 ? 0 : raft.entry(first - 1).term();
     for (Entry e : entries) {
-      EntryShape shape = new EntryShape(prevTerm, e.type().ordinal(), Arrays.hashCode(e.data()));
+      EntryShape shape = new EntryShape(prevTerm, e.type(), Arrays.hashCode(e.data()));
       EntryShape before = persisted.putIfAbsent(new EntryId(e.index(), e.term()), shape);
       if (before != null && !before.equals(shape)) {
         fail(

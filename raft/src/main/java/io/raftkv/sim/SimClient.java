@@ -161,7 +161,7 @@ final class SimClient {
   }
 
   private void onReply(KvReply reply) {
-    if (reply instanceof KvReply.Error err) {
+    if (reply instanceof KvReply.Failure err) {
       if (err.code() == KvReply.Code.SESSION_EXPIRED) {
         // Not applied: safe to send the same command again under a fresh session.
         clientId = newClientId.getAsLong();

@@ -58,9 +58,9 @@ class KvCodecTest {
         new KvReply.CasResult(false, Bytes.EMPTY),
         new KvReply.Values(Arrays.asList(V, null, Bytes.EMPTY)),
         new KvReply.Values(List.of()),
-        new KvReply.Error(KvReply.Code.SESSION_EXPIRED, "client 9 at seq 3"),
-        new KvReply.Error(KvReply.Code.STALE_SEQUENCE, ""),
-        new KvReply.Error(KvReply.Code.INVALID_COMMAND, "bad ✓ é"));
+        new KvReply.Failure(KvReply.Code.SESSION_EXPIRED, "client 9 at seq 3"),
+        new KvReply.Failure(KvReply.Code.STALE_SEQUENCE, ""),
+        new KvReply.Failure(KvReply.Code.INVALID_COMMAND, "bad ✓ é"));
   }
 
   @Test
@@ -84,8 +84,8 @@ class KvCodecTest {
   void nullErrorMessageBecomesEmpty() {
     KvReply decoded =
         KvCodec.decodeReply(
-            KvCodec.encodeReply(new KvReply.Error(KvReply.Code.INVALID_COMMAND, null)));
-    assertEquals(new KvReply.Error(KvReply.Code.INVALID_COMMAND, ""), decoded);
+            KvCodec.encodeReply(new KvReply.Failure(KvReply.Code.INVALID_COMMAND, null)));
+    assertEquals(new KvReply.Failure(KvReply.Code.INVALID_COMMAND, ""), decoded);
   }
 
   @Test
@@ -247,7 +247,7 @@ class KvCodecTest {
     casResult[2] = 2;
     assertTrue(assertMalformed(casResult, KvCodec::decodeReply).getMessage().contains("swapped"));
 
-    byte[] error = KvCodec.encodeReply(new KvReply.Error(KvReply.Code.STALE_SEQUENCE, "m"));
+    byte[] error = KvCodec.encodeReply(new KvReply.Failure(KvReply.Code.STALE_SEQUENCE, "m"));
     for (byte code : new byte[] {3, (byte) 0x80, (byte) 0xff}) {
       byte[] b = error.clone();
       b[2] = code;
@@ -311,7 +311,7 @@ class KvCodecTest {
     } catch (RuntimeException e) {
       throw new AssertionError("decodeReply threw " + e + " on " + Arrays.toString(input), e);
     }
-    if (decoded instanceof KvReply.Error) {
+    if (decoded instanceof KvReply.Failure) {
       return; // a message that is not valid UTF-8 decodes with replacement characters
     }
     assertArrayEquals(input, KvCodec.encodeReply(decoded));

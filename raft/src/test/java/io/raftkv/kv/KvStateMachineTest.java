@@ -30,8 +30,8 @@ class KvStateMachineTest {
     return applied.reply();
   }
 
-  private static KvReply.Error invalid(KvReply reply) {
-    KvReply.Error e = assertInstanceOf(KvReply.Error.class, reply);
+  private static KvReply.Failure invalid(KvReply reply) {
+    KvReply.Failure e = assertInstanceOf(KvReply.Failure.class, reply);
     assertEquals(KvReply.Code.INVALID_COMMAND, e.code());
     return e;
   }

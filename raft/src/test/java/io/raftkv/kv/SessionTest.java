@@ -31,7 +31,7 @@ class SessionTest {
   }
 
   private static KvReply.Code errorCode(Applied applied) {
-    return assertInstanceOf(KvReply.Error.class, applied.reply()).code();
+    return assertInstanceOf(KvReply.Failure.class, applied.reply()).code();
   }
 
   @Test
@@ -198,12 +198,12 @@ class SessionTest {
       }
       if (a.duplicate()) {
         duplicates++;
-      } else if (a.reply() instanceof KvReply.Error err) {
+      } else if (a.reply() instanceof KvReply.Failure err) {
         errors.merge(err.code(), 1, Integer::sum);
       }
       // A retry of seq 1 after its session expired opens a new session and applies again; the
       // thesis accepts that, so exactly-once is checked for later requests only.
-      if (!a.duplicate() && !(a.reply() instanceof KvReply.Error) && a.request().seq() > 1) {
+      if (!a.duplicate() && !(a.reply() instanceof KvReply.Failure) && a.request().seq() > 1) {
         List<Long> id = List.of(a.request().clientId(), a.request().seq());
         assertTrue(applied.add(id), "applied twice: " + id);
       }
