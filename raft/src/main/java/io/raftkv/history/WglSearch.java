@@ -3,7 +3,6 @@ package io.raftkv.history;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -15,12 +14,12 @@ import java.util.stream.IntStream;
  * back. A cache of visited configurations (set of linearized operations, state) prunes every
  * revisit, which is what makes the search fast on real histories.
  *
- * <p>An operation with an unknown outcome has its return at +infinity, so it never blocks others;
- * the search succeeds as soon as every known operation is linearized, leaving the unknown ones that
- * never took effect out of the order.
+ * <p>An optional operation (an unknown outcome, see {@link KeyHistory}) has its return at
+ * +infinity, so it never blocks others; the search succeeds as soon as every other operation is
+ * linearized, leaving the optional ones that never took effect out of the order.
  */
 final class WglSearch {
-  private final List<Operation> ops;
+  private final KeyHistory history;
   private final KeyModel model;
   private final int head;
   private final int[] next;
@@ -29,18 +28,15 @@ final class WglSearch {
   private final boolean[] eventIsCall;
   private final int[] callEvent;
   private final int[] returnEvent;
-  private final int knownTotal;
+  private final int requiredTotal;
 
   private long steps;
   private int[] furthest = new int[0];
 
-  /**
-   * @param ops the operations of one key, sorted by call time
-   */
-  WglSearch(List<Operation> ops, KeyModel model) {
-    this.ops = ops;
+  WglSearch(KeyHistory history, KeyModel model) {
+    this.history = history;
     this.model = model;
-    int n = ops.size();
+    int n = history.size();
     Integer[] events = new Integer[2 * n];
     for (int e = 0; e < 2 * n; e++) {
       events[e] = e;
@@ -79,19 +75,16 @@ final class WglSearch {
       last = pos;
     }
     next[last] = -1;
-    int known = 0;
-    for (Operation op : ops) {
-      known += op.unknown() ? 0 : 1;
+    int required = 0;
+    for (int op = 0; op < n; op++) {
+      required += history.optional(op) ? 0 : 1;
     }
-    knownTotal = known;
+    requiredTotal = required;
   }
 
   private long time(int event) {
-    Operation op = ops.get(event >> 1);
-    if ((event & 1) == 0) {
-      return op.callNanos();
-    }
-    return op.unknown() ? Long.MAX_VALUE : op.returnNanos();
+    int op = event >> 1;
+    return (event & 1) == 0 ? history.op(op).callNanos() : history.deadline(op);
   }
 
   /**
@@ -101,29 +94,35 @@ final class WglSearch {
    * @throws IllegalStateException if it takes more than {@code maxSteps} steps
    */
   boolean run(long maxSteps) {
-    int n = ops.size();
+    int n = history.size();
     BitSet linearized = new BitSet(n);
     Set<Configuration> cache = new HashSet<>();
     int[] stackOp = new int[n];
     int[] stackState = new int[n];
     int depth = 0;
-    int knownDone = 0;
+    int requiredDone = 0;
     int state = KeyModel.ABSENT;
     int event = next[head];
-    while (knownDone < knownTotal) {
+    while (requiredDone < requiredTotal) {
       if (eventIsCall[event]) {
         int op = eventOp[event];
+        int predecessor = history.classPredecessor(op);
+        if (predecessor >= 0 && !linearized.get(predecessor)) {
+          // An interchangeable operation called earlier is still unused: it goes first.
+          event = next[event];
+          continue;
+        }
         if (++steps > maxSteps) {
           throw new IllegalStateException(
               "linearizability check of key \""
-                  + ops.get(op).key()
+                  + history.op(op).key()
                   + "\" gave up after "
                   + maxSteps
                   + " search steps ("
                   + n
                   + " operations, "
-                  + (n - knownTotal)
-                  + " with unknown outcome): the history is neither confirmed nor refuted");
+                  + (n - requiredTotal)
+                  + " of them optional): the history is neither confirmed nor refuted");
         }
         int after = model.step(state, op);
         boolean advanced = false;
@@ -136,7 +135,7 @@ final class WglSearch {
             stackState[depth] = state;
             depth++;
             state = after;
-            knownDone += ops.get(op).unknown() ? 0 : 1;
+            requiredDone += history.optional(op) ? 0 : 1;
             lift(op);
             if (depth > furthest.length) {
               furthest = Arrays.copyOf(stackOp, depth);
@@ -159,7 +158,7 @@ final class WglSearch {
         int op = stackOp[depth];
         state = stackState[depth];
         linearized.clear(op);
-        knownDone -= ops.get(op).unknown() ? 0 : 1;
+        requiredDone -= history.optional(op) ? 0 : 1;
         unlift(op);
         event = next[callEvent[op]];
       }
@@ -214,20 +213,20 @@ final class WglSearch {
       return new int[0];
     }
     int bound = returnEvent[blocking];
-    return IntStream.range(0, ops.size())
+    return IntStream.range(0, history.size())
         .filter(op -> !done.get(op) && callEvent[op] < bound)
         .toArray();
   }
 
   /**
-   * The known operation with the earliest return among those not in {@code done}, or -1 if there is
-   * none: it must take effect before anything that starts after it returns.
+   * The required operation with the earliest deadline among those not in {@code done}, or -1 if
+   * there is none: it must take effect before anything that starts after it returns.
    */
   int firstReturn(BitSet done) {
     int blocking = -1;
-    for (int op = 0; op < ops.size(); op++) {
+    for (int op = 0; op < history.size(); op++) {
       if (!done.get(op)
-          && !ops.get(op).unknown()
+          && !history.optional(op)
           && (blocking < 0 || returnEvent[op] < returnEvent[blocking])) {
         blocking = op;
       }
