@@ -78,8 +78,10 @@ final class KeyChecker {
         .append(" had to take effect before it returned, and none of the operations that could ")
         .append("come first fits:");
     String separator = " ";
+    int pendingUnknown = 0;
     for (int op : search.frontier(done)) {
       if (history.optional(op)) {
+        pendingUnknown++;
         continue;
       }
       involved.add(history.op(op));
@@ -88,6 +90,11 @@ final class KeyChecker {
           .append(" cannot, as ")
           .append(model.rejection(state, op));
       separator = "; ";
+    }
+    if (pendingUnknown > 0) {
+      text.append(". Letting any of the ")
+          .append(pendingUnknown)
+          .append(" pending operations with unknown outcome take effect first leads no further");
     }
     text.append(". Every other valid order (")
         .append(search.steps())

@@ -32,6 +32,8 @@ final class WglSearch {
 
   private long steps;
   private int[] furthest = new int[0];
+  private int furthestRequired;
+  private final BitSet linearized;
 
   WglSearch(KeyHistory history, KeyModel model) {
     this.history = history;
@@ -80,6 +82,7 @@ final class WglSearch {
       required += history.optional(op) ? 0 : 1;
     }
     requiredTotal = required;
+    linearized = new BitSet(n);
   }
 
   private long time(int event) {
@@ -95,7 +98,6 @@ final class WglSearch {
    */
   boolean run(long maxSteps) {
     int n = history.size();
-    BitSet linearized = new BitSet(n);
     Set<Configuration> cache = new HashSet<>();
     int[] stackOp = new int[n];
     int[] stackState = new int[n];
@@ -106,9 +108,7 @@ final class WglSearch {
     while (requiredDone < requiredTotal) {
       if (eventIsCall[event]) {
         int op = eventOp[event];
-        int predecessor = history.classPredecessor(op);
-        if (predecessor >= 0 && !linearized.get(predecessor)) {
-          // An interchangeable operation called earlier is still unused: it goes first.
+        if (!canonical(op, depth, stackOp, stackState, state)) {
           event = next[event];
           continue;
         }
@@ -128,7 +128,10 @@ final class WglSearch {
         boolean advanced = false;
         if (after != KeyModel.REJECTED) {
           linearized.set(op);
-          Configuration probe = new Configuration(linearized, after);
+          // What may follow an optional write depends on the value before it (see canonical), so
+          // that value is part of the configuration.
+          int before = history.optional(op) ? state : KeyModel.REJECTED;
+          Configuration probe = new Configuration(linearized, after, before);
           if (!cache.contains(probe)) {
             cache.add(probe.copy());
             stackOp[depth] = op;
@@ -137,7 +140,8 @@ final class WglSearch {
             state = after;
             requiredDone += history.optional(op) ? 0 : 1;
             lift(op);
-            if (depth > furthest.length) {
+            if (requiredDone > furthestRequired) {
+              furthestRequired = requiredDone;
               furthest = Arrays.copyOf(stackOp, depth);
             }
             event = next[head];
@@ -164,6 +168,51 @@ final class WglSearch {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether letting {@code op} take effect next keeps the order in a canonical form, which some
+   * linearization has whenever any does; this keeps optional operations, which could take effect
+   * anywhere after their call, from multiplying the search.
+   *
+   * <ul>
+   *   <li>Interchangeable optional operations take effect in call order (see {@link KeyHistory}).
+   *   <li>An optional write takes effect only right before an operation that needs it: one that
+   *       does not fit the value before the write and fits the value after it. Any linearization
+   *       can be brought into this form: a write that nothing needs is dropped, or moved later past
+   *       the operations that fit either value, up to the first that needs it.
+   * </ul>
+   */
+  private boolean canonical(int op, int depth, int[] stackOp, int[] stackState, int state) {
+    int predecessor = history.classPredecessor(op);
+    if (predecessor >= 0 && !linearized.get(predecessor)) {
+      return false;
+    }
+    if (depth > 0
+        && history.optional(stackOp[depth - 1])
+        && model.step(stackState[depth - 1], op) != KeyModel.REJECTED) {
+      return false;
+    }
+    return !history.optional(op) || neededNext(op, state);
+  }
+
+  /**
+   * Whether some other operation that may come next needs the write {@code op} in {@code state}.
+   */
+  private boolean neededNext(int op, int state) {
+    int after = model.step(state, op);
+    if (after == KeyModel.REJECTED) {
+      return false;
+    }
+    for (int e = next[head]; e != -1 && eventIsCall[e]; e = next[e]) {
+      int candidate = eventOp[e];
+      if (candidate != op
+          && model.step(state, candidate) == KeyModel.REJECTED
+          && model.step(after, candidate) != KeyModel.REJECTED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void lift(int op) {
@@ -234,26 +283,35 @@ final class WglSearch {
     return blocking;
   }
 
-  /** A node of the search: which operations are linearized, and the resulting state. */
+  /**
+   * A node of the search: which operations are linearized, the resulting state, and, when the last
+   * one is an optional write, the state before it (else {@link KeyModel#REJECTED}).
+   */
   private static final class Configuration {
     private final BitSet linearized;
     private final int state;
+    private final int beforeOptional;
     private final int hash;
 
     /** A configuration that shares {@code linearized}: only for a lookup. */
-    Configuration(BitSet linearized, int state) {
-      this(linearized, state, linearized.hashCode() * 31 + state);
+    Configuration(BitSet linearized, int state, int beforeOptional) {
+      this(
+          linearized,
+          state,
+          beforeOptional,
+          (linearized.hashCode() * 31 + state) * 31 + beforeOptional);
     }
 
-    private Configuration(BitSet linearized, int state, int hash) {
+    private Configuration(BitSet linearized, int state, int beforeOptional, int hash) {
       this.linearized = linearized;
       this.state = state;
+      this.beforeOptional = beforeOptional;
       this.hash = hash;
     }
 
     /** A configuration that owns a copy of the set, to keep in the cache. */
     Configuration copy() {
-      return new Configuration((BitSet) linearized.clone(), state, hash);
+      return new Configuration((BitSet) linearized.clone(), state, beforeOptional, hash);
     }
 
     @Override
@@ -261,6 +319,7 @@ final class WglSearch {
       return o instanceof Configuration c
           && c.hash == hash
           && c.state == state
+          && c.beforeOptional == beforeOptional
           && c.linearized.equals(linearized);
     }
 
