@@ -2,11 +2,8 @@ package io.raftkv.history;
 
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Checks the sub-history of one key: drops the operations that cannot matter, runs {@link
@@ -14,48 +11,15 @@ import java.util.Set;
  */
 final class KeyChecker {
   private final String key;
-  private final List<Operation> ops;
-  private final int dropped;
+  private final KeyHistory history;
 
   /**
    * @param key the key
-   * @param history the operations on that key, in any order
+   * @param operations the operations on that key, in any order
    */
-  KeyChecker(String key, List<Operation> history) {
+  KeyChecker(String key, List<Operation> operations) {
     this.key = key;
-    List<Operation> relevant = relevant(history);
-    relevant.sort(Comparator.comparingLong(Operation::callNanos));
-    this.ops = relevant;
-    this.dropped = history.size() - relevant.size();
-  }
-
-  /**
-   * The operations the search needs. An unknown get constrains nothing. An unknown write of a value
-   * that nothing observes (no get reads it, no cas expects it) can always be left out when the key
-   * has no failed cas: wherever it took effect, only blind writes can follow it before the value
-   * changes again, so the order without it is valid too. Leaving such writes out keeps the search
-   * from trying every point where each of them might have taken effect.
-   */
-  private static List<Operation> relevant(List<Operation> history) {
-    Set<String> observed = new HashSet<>();
-    boolean failedCas = false;
-    for (Operation op : history) {
-      if (op.type() == OpType.GET && !op.unknown()) {
-        observed.add(op.value());
-      } else if (op.type() == OpType.CAS) {
-        observed.add(op.expected());
-        failedCas |= !op.ok() && !op.unknown();
-      }
-    }
-    List<Operation> relevant = new ArrayList<>();
-    for (Operation op : history) {
-      boolean unobservedWrite =
-          op.unknown() && op.type() != OpType.GET && !failedCas && !observed.contains(op.value());
-      if (!(op.unknown() && op.type() == OpType.GET) && !unobservedWrite) {
-        relevant.add(op);
-      }
-    }
-    return relevant;
+    this.history = KeyHistory.of(operations);
   }
 
   /**
@@ -64,8 +28,8 @@ final class KeyChecker {
    * @return empty if the key's history is linearizable, else the failure
    */
   Optional<CheckResult> check(long maxSteps) {
-    KeyModel model = new KeyModel(ops);
-    WglSearch search = new WglSearch(ops, model);
+    KeyModel model = new KeyModel(history.ops());
+    WglSearch search = new WglSearch(history, model);
     if (search.run(maxSteps)) {
       return Optional.empty();
     }
@@ -74,11 +38,11 @@ final class KeyChecker {
 
   private CheckResult explain(KeyModel model, WglSearch search) {
     int[] order = search.furthest();
-    BitSet done = new BitSet(ops.size());
+    BitSet done = new BitSet(history.size());
     int state = KeyModel.ABSENT;
     int lastWrite = -1;
     for (int op : order) {
-      Operation o = ops.get(op);
+      Operation o = history.op(op);
       if (o.type() != OpType.GET && (o.type() != OpType.CAS || o.ok() || o.unknown())) {
         lastWrite = op;
       }
@@ -91,37 +55,46 @@ final class KeyChecker {
     text.append("Key \"")
         .append(key)
         .append("\" is not linearizable: no order of its ")
-        .append(ops.size())
+        .append(history.size())
         .append(" operations respects both real time and the semantics of a register")
         .append(
-            dropped > 0
-                ? " (" + dropped + " unknown-outcome operations that nothing observes left out)"
+            history.dropped() > 0
+                ? " ("
+                    + history.dropped()
+                    + " unknown-outcome operations that nothing observes left out)"
                 : "")
         .append(". The longest valid order found places ")
         .append(order.length)
         .append(" of them and leaves the value ")
         .append(model.describe(state));
     if (lastWrite >= 0) {
-      involved.add(ops.get(lastWrite));
-      text.append(", last written by ").append(ops.get(lastWrite));
+      involved.add(history.op(lastWrite));
+      text.append(", last written by ").append(history.op(lastWrite));
     } else {
       text.append(" (nothing has written the key yet)");
     }
     text.append(". Next, ")
-        .append(ops.get(blocking))
+        .append(history.op(blocking))
         .append(" had to take effect before it returned, and none of the operations that could ")
         .append("come first fits:");
     String separator = " ";
+    int pendingUnknown = 0;
     for (int op : search.frontier(done)) {
-      if (ops.get(op).unknown()) {
+      if (history.optional(op)) {
+        pendingUnknown++;
         continue;
       }
-      involved.add(ops.get(op));
+      involved.add(history.op(op));
       text.append(separator)
-          .append(ops.get(op))
+          .append(history.op(op))
           .append(" cannot, as ")
           .append(model.rejection(state, op));
       separator = "; ";
+    }
+    if (pendingUnknown > 0) {
+      text.append(". Letting any of the ")
+          .append(pendingUnknown)
+          .append(" pending operations with unknown outcome take effect first leads no further");
     }
     text.append(". Every other valid order (")
         .append(search.steps())

@@ -3,7 +3,6 @@ package io.raftkv.history;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
 
@@ -15,12 +14,12 @@ import java.util.stream.IntStream;
  * back. A cache of visited configurations (set of linearized operations, state) prunes every
  * revisit, which is what makes the search fast on real histories.
  *
- * <p>An operation with an unknown outcome has its return at +infinity, so it never blocks others;
- * the search succeeds as soon as every known operation is linearized, leaving the unknown ones that
- * never took effect out of the order.
+ * <p>An optional operation (an unknown outcome, see {@link KeyHistory}) has its return at
+ * +infinity, so it never blocks others; the search succeeds as soon as every other operation is
+ * linearized, leaving the optional ones that never took effect out of the order.
  */
 final class WglSearch {
-  private final List<Operation> ops;
+  private final KeyHistory history;
   private final KeyModel model;
   private final int head;
   private final int[] next;
@@ -29,18 +28,17 @@ final class WglSearch {
   private final boolean[] eventIsCall;
   private final int[] callEvent;
   private final int[] returnEvent;
-  private final int knownTotal;
+  private final int requiredTotal;
 
   private long steps;
   private int[] furthest = new int[0];
+  private int furthestRequired;
+  private final BitSet linearized;
 
-  /**
-   * @param ops the operations of one key, sorted by call time
-   */
-  WglSearch(List<Operation> ops, KeyModel model) {
-    this.ops = ops;
+  WglSearch(KeyHistory history, KeyModel model) {
+    this.history = history;
     this.model = model;
-    int n = ops.size();
+    int n = history.size();
     Integer[] events = new Integer[2 * n];
     for (int e = 0; e < 2 * n; e++) {
       events[e] = e;
@@ -79,19 +77,17 @@ final class WglSearch {
       last = pos;
     }
     next[last] = -1;
-    int known = 0;
-    for (Operation op : ops) {
-      known += op.unknown() ? 0 : 1;
+    int required = 0;
+    for (int op = 0; op < n; op++) {
+      required += history.optional(op) ? 0 : 1;
     }
-    knownTotal = known;
+    requiredTotal = required;
+    linearized = new BitSet(n);
   }
 
   private long time(int event) {
-    Operation op = ops.get(event >> 1);
-    if ((event & 1) == 0) {
-      return op.callNanos();
-    }
-    return op.unknown() ? Long.MAX_VALUE : op.returnNanos();
+    int op = event >> 1;
+    return (event & 1) == 0 ? history.op(op).callNanos() : history.deadline(op);
   }
 
   /**
@@ -101,44 +97,51 @@ final class WglSearch {
    * @throws IllegalStateException if it takes more than {@code maxSteps} steps
    */
   boolean run(long maxSteps) {
-    int n = ops.size();
-    BitSet linearized = new BitSet(n);
+    int n = history.size();
     Set<Configuration> cache = new HashSet<>();
     int[] stackOp = new int[n];
     int[] stackState = new int[n];
     int depth = 0;
-    int knownDone = 0;
+    int requiredDone = 0;
     int state = KeyModel.ABSENT;
     int event = next[head];
-    while (knownDone < knownTotal) {
+    while (requiredDone < requiredTotal) {
       if (eventIsCall[event]) {
         int op = eventOp[event];
+        if (!canonical(op, depth, stackOp, stackState, state)) {
+          event = next[event];
+          continue;
+        }
         if (++steps > maxSteps) {
           throw new IllegalStateException(
               "linearizability check of key \""
-                  + ops.get(op).key()
+                  + history.op(op).key()
                   + "\" gave up after "
                   + maxSteps
                   + " search steps ("
                   + n
                   + " operations, "
-                  + (n - knownTotal)
-                  + " with unknown outcome): the history is neither confirmed nor refuted");
+                  + (n - requiredTotal)
+                  + " of them optional): the history is neither confirmed nor refuted");
         }
         int after = model.step(state, op);
         boolean advanced = false;
         if (after != KeyModel.REJECTED) {
           linearized.set(op);
-          Configuration probe = new Configuration(linearized, after);
+          // What may follow an optional write depends on the value before it (see canonical), so
+          // that value is part of the configuration.
+          int before = history.optional(op) ? state : KeyModel.REJECTED;
+          Configuration probe = new Configuration(linearized, after, before);
           if (!cache.contains(probe)) {
             cache.add(probe.copy());
             stackOp[depth] = op;
             stackState[depth] = state;
             depth++;
             state = after;
-            knownDone += ops.get(op).unknown() ? 0 : 1;
+            requiredDone += history.optional(op) ? 0 : 1;
             lift(op);
-            if (depth > furthest.length) {
+            if (requiredDone > furthestRequired) {
+              furthestRequired = requiredDone;
               furthest = Arrays.copyOf(stackOp, depth);
             }
             event = next[head];
@@ -159,12 +162,57 @@ final class WglSearch {
         int op = stackOp[depth];
         state = stackState[depth];
         linearized.clear(op);
-        knownDone -= ops.get(op).unknown() ? 0 : 1;
+        requiredDone -= history.optional(op) ? 0 : 1;
         unlift(op);
         event = next[callEvent[op]];
       }
     }
     return true;
+  }
+
+  /**
+   * Whether letting {@code op} take effect next keeps the order in a canonical form, which some
+   * linearization has whenever any does; this keeps optional operations, which could take effect
+   * anywhere after their call, from multiplying the search.
+   *
+   * <ul>
+   *   <li>Interchangeable optional operations take effect in call order (see {@link KeyHistory}).
+   *   <li>An optional write takes effect only right before an operation that needs it: one that
+   *       does not fit the value before the write and fits the value after it. Any linearization
+   *       can be brought into this form: a write that nothing needs is dropped, or moved later past
+   *       the operations that fit either value, up to the first that needs it.
+   * </ul>
+   */
+  private boolean canonical(int op, int depth, int[] stackOp, int[] stackState, int state) {
+    int predecessor = history.classPredecessor(op);
+    if (predecessor >= 0 && !linearized.get(predecessor)) {
+      return false;
+    }
+    if (depth > 0
+        && history.optional(stackOp[depth - 1])
+        && model.step(stackState[depth - 1], op) != KeyModel.REJECTED) {
+      return false;
+    }
+    return !history.optional(op) || neededNext(op, state);
+  }
+
+  /**
+   * Whether some other operation that may come next needs the write {@code op} in {@code state}.
+   */
+  private boolean neededNext(int op, int state) {
+    int after = model.step(state, op);
+    if (after == KeyModel.REJECTED) {
+      return false;
+    }
+    for (int e = next[head]; e != -1 && eventIsCall[e]; e = next[e]) {
+      int candidate = eventOp[e];
+      if (candidate != op
+          && model.step(state, candidate) == KeyModel.REJECTED
+          && model.step(after, candidate) != KeyModel.REJECTED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void lift(int op) {
@@ -214,20 +262,20 @@ final class WglSearch {
       return new int[0];
     }
     int bound = returnEvent[blocking];
-    return IntStream.range(0, ops.size())
+    return IntStream.range(0, history.size())
         .filter(op -> !done.get(op) && callEvent[op] < bound)
         .toArray();
   }
 
   /**
-   * The known operation with the earliest return among those not in {@code done}, or -1 if there is
-   * none: it must take effect before anything that starts after it returns.
+   * The required operation with the earliest deadline among those not in {@code done}, or -1 if
+   * there is none: it must take effect before anything that starts after it returns.
    */
   int firstReturn(BitSet done) {
     int blocking = -1;
-    for (int op = 0; op < ops.size(); op++) {
+    for (int op = 0; op < history.size(); op++) {
       if (!done.get(op)
-          && !ops.get(op).unknown()
+          && !history.optional(op)
           && (blocking < 0 || returnEvent[op] < returnEvent[blocking])) {
         blocking = op;
       }
@@ -235,26 +283,35 @@ final class WglSearch {
     return blocking;
   }
 
-  /** A node of the search: which operations are linearized, and the resulting state. */
+  /**
+   * A node of the search: which operations are linearized, the resulting state, and, when the last
+   * one is an optional write, the state before it (else {@link KeyModel#REJECTED}).
+   */
   private static final class Configuration {
     private final BitSet linearized;
     private final int state;
+    private final int beforeOptional;
     private final int hash;
 
     /** A configuration that shares {@code linearized}: only for a lookup. */
-    Configuration(BitSet linearized, int state) {
-      this(linearized, state, linearized.hashCode() * 31 + state);
+    Configuration(BitSet linearized, int state, int beforeOptional) {
+      this(
+          linearized,
+          state,
+          beforeOptional,
+          (linearized.hashCode() * 31 + state) * 31 + beforeOptional);
     }
 
-    private Configuration(BitSet linearized, int state, int hash) {
+    private Configuration(BitSet linearized, int state, int beforeOptional, int hash) {
       this.linearized = linearized;
       this.state = state;
+      this.beforeOptional = beforeOptional;
       this.hash = hash;
     }
 
     /** A configuration that owns a copy of the set, to keep in the cache. */
     Configuration copy() {
-      return new Configuration((BitSet) linearized.clone(), state, hash);
+      return new Configuration((BitSet) linearized.clone(), state, beforeOptional, hash);
     }
 
     @Override
@@ -262,6 +319,7 @@ final class WglSearch {
       return o instanceof Configuration c
           && c.hash == hash
           && c.state == state
+          && c.beforeOptional == beforeOptional
           && c.linearized.equals(linearized);
     }
 

@@ -55,6 +55,21 @@ class GeneratedHistoryTest {
     }
   }
 
+  @Test
+  void corruptedReadInTheMiddleOfALargeHistoryWithUnknownOutcomes() {
+    List<Operation> history = new ArrayList<>(new RandomHistory(3, 10, 5, 0.05).generate(5000));
+    int victim = lastCompletedGet(history.subList(0, 2500));
+    Operation read = history.get(victim);
+    Operation corrupted =
+        Operation.get(
+            read.client(), read.key(), "never written", read.callNanos(), read.returnNanos());
+    history.set(victim, corrupted);
+    CheckResult result = LinearizabilityChecker.check(history);
+    assertFalse(result.linearizable());
+    assertEquals(read.key(), result.key(), result.explanation());
+    assertTrue(result.operations().contains(corrupted), result.explanation());
+  }
+
   private static int lastCompletedGet(List<Operation> history) {
     for (int i = history.size() - 1; i >= 0; i--) {
       if (history.get(i).type() == OpType.GET && !history.get(i).unknown()) {

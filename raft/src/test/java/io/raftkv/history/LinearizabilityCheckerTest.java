@@ -156,6 +156,71 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
+  void unknownWriteCannotBeSeenBeforeItWasCalled() {
+    assertViolation(
+        List.of(
+            put(0, "x", "1", 0, 10),
+            get(0, "x", "2", 20, 30),
+            Operation.unknownPut(1, "x", "2", 40)),
+        "x");
+  }
+
+  @Test
+  void unknownDeleteMayTakeEffect() {
+    assertLinearizable(
+        List.of(
+            put(0, "x", "1", 0, 10),
+            Operation.unknownDelete(1, "x", 20),
+            get(0, "x", "1", 30, 40),
+            get(0, "x", null, 50, 60)));
+    assertViolation(
+        List.of(
+            put(0, "x", "1", 0, 10),
+            Operation.unknownDelete(1, "x", 20),
+            get(0, "x", null, 30, 40),
+            get(0, "x", "1", 50, 60)),
+        "x");
+  }
+
+  /**
+   * A put of 1 and then {@code rounds} times: a cas from 1 that did not swap, and a put of 1 again.
+   * Each failed cas needs one of the {@code unknownWrites} unknown puts (of values nothing
+   * observes) to have taken effect just before it, and each can take effect once.
+   */
+  private static List<Operation> failedCasRounds(int rounds, int unknownWrites) {
+    List<Operation> history = new ArrayList<>();
+    history.add(put(0, "x", "1", 0, 10));
+    for (int i = 0; i < unknownWrites; i++) {
+      history.add(Operation.unknownPut(10 + i, "x", "u" + i, 20 + i));
+    }
+    for (int i = 0; i < rounds; i++) {
+      long t = 1000 + 100L * i;
+      history.add(cas(1, "x", "1", "9", false, t, t + 10));
+      history.add(put(1, "x", "1", t + 20, t + 30));
+    }
+    return history;
+  }
+
+  @Test
+  void eachUnknownWriteTakesEffectAtMostOnce() {
+    assertLinearizable(failedCasRounds(8, 8));
+    assertViolation(failedCasRounds(8, 7), "x");
+  }
+
+  @Test
+  void interchangeableUnknownWritesDoNotMultiplyTheSearch() {
+    // 40 unknown puts of unobserved values could take effect in 2^40 combinations; they are
+    // interchangeable, so the search tries them in call order only.
+    List<Operation> history = failedCasRounds(10, 40);
+    history.add(get(2, "x", "never written", 5000, 5010));
+    CheckResult result = LinearizabilityChecker.check(history, 100_000);
+    assertFalse(result.linearizable());
+    assertEquals(
+        List.of(put(1, "x", "1", 1920, 1930), get(2, "x", "never written", 5000, 5010)),
+        result.operations());
+  }
+
+  @Test
   void unknownGetConstrainsNothing() {
     assertLinearizable(
         List.of(
