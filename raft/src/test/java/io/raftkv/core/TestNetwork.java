@@ -122,6 +122,11 @@ final class TestNetwork {
     return dropped;
   }
 
+  /** Every entry any node has applied, by index (they must agree, see class comment). */
+  Map<Long, Entry> appliedEntries() {
+    return appliedAt;
+  }
+
   /** The live node that leads the highest term, or 0 if there is none. */
   int leader() {
     int leader = 0;
