@@ -700,6 +700,8 @@ public final class RaftNode {
     }
     leaderId = r.from();
     electionElapsed = 0;
+    // Safe only because the leader caps the heartbeat's commit at this follower's match index:
+    // entries up to it are known to equal the leader's.
     commitTo(Math.min(r.commitIndex(), log.lastIndex()));
     send(new HeartbeatResponse(id, r.from(), term, r.readRound()));
   }

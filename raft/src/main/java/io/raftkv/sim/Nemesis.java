@@ -19,6 +19,7 @@ final class Nemesis {
   private final SplittableRandom random;
   private final Set<Integer> all = new HashSet<>();
   private long stopAt;
+  private long lastChurnedTerm;
 
   Nemesis(
       Scenario scenario,
@@ -45,7 +46,33 @@ final class Nemesis {
       case CHAOS -> network.setLoss(0.05, 0.05);
       default -> {}
     }
-    scheduleNext();
+    if (scenario == Scenario.LEADER_CHURN) {
+      events.after(1_000, this::watchForNewLeaders);
+    } else {
+      scheduleNext();
+    }
+  }
+
+  /** LEADER_CHURN: every new leader crashes, half of them within 5 ms of winning. */
+  private void watchForNewLeaders() {
+    if (events.now() >= stopAt) {
+      return;
+    }
+    SimNode leader = leader();
+    if (leader != null && leader.raft().term() > lastChurnedTerm) {
+      lastChurnedTerm = leader.raft().term();
+      long term = leader.raft().term();
+      long lifetime = random.nextBoolean() ? random.nextLong(5_000) : random.nextLong(400_000);
+      events.after(
+          lifetime,
+          () -> {
+            if (leader.isUp() && leader.raft().term() == term) {
+              leader.crash();
+              events.after(20_000 + random.nextLong(300_000), () -> restart(leader));
+            }
+          });
+    }
+    events.after(500, this::watchForNewLeaders);
   }
 
   private void scheduleNext() {

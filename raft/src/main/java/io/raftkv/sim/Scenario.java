@@ -16,6 +16,11 @@ public enum Scenario {
   LOSSY,
   /** Messages are duplicated and delayed over a wide range, so they reorder. */
   DUPLICATE_REORDER,
+  /**
+   * Leaders crash within milliseconds of winning, often before their entries reach anyone, and
+   * restart quickly: the histories behind the paper's Figure 8.
+   */
+  LEADER_CHURN,
   /** All of the above at random, crashes of any node included. */
   CHAOS
 }

@@ -97,7 +97,14 @@ public final class Simulation {
   }
 
   private String runUntil(long time) {
-    while (events.runNext(time)) {
+    while (true) {
+      try {
+        if (!events.runNext(time)) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        return "exception at virtual time " + events.now() + " us: " + e;
+      }
       eventCount++;
       invariants.afterEvent(nodes);
       if (invariants.violation() != null) {
