@@ -53,7 +53,7 @@ final class Nemesis {
     }
   }
 
-  /** LEADER_CHURN: every new leader crashes, half of them within 5 ms of winning. */
+  /** LEADER_CHURN: every new leader crashes, half of them within 10 ms of winning. */
   private void watchForNewLeaders() {
     if (events.now() >= stopAt) {
       return;
@@ -62,7 +62,12 @@ final class Nemesis {
     if (leader != null && leader.raft().term() > lastChurnedTerm) {
       lastChurnedTerm = leader.raft().term();
       long term = leader.raft().term();
-      long lifetime = random.nextBoolean() ? random.nextLong(5_000) : random.nextLong(400_000);
+      // Half the leaders die young, log-uniformly within 0.1 to 10 ms: before their no-op leaves,
+      // or while old entries are being re-replicated. The others reign up to 400 ms.
+      long lifetime =
+          random.nextBoolean()
+              ? (long) (100 * Math.exp(random.nextDouble() * Math.log(100)))
+              : random.nextLong(400_000);
       events.after(
           lifetime,
           () -> {

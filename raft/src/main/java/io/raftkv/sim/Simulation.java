@@ -71,18 +71,22 @@ public final class Simulation {
     nodes.forEach(SimNode::start);
     long loadEnd = settings.loadMillis() * 1000;
     long end = loadEnd + settings.drainMillis() * 1000;
-    clients.forEach(c -> c.start(loadEnd));
+    // Clients go on into the first half of the drain, so liveness after healing is observable.
+    long healedAt = loadEnd;
+    clients.forEach(c -> c.start(loadEnd + settings.drainMillis() * 500));
     nemesis.start(loadEnd);
 
     String violation = runUntil(loadEnd);
-    long completedBeforeHeal = completed();
-    boolean outstandingAtHeal = clients.stream().anyMatch(SimClient::outstanding);
     if (violation == null) {
       nemesis.healAll();
       violation = runUntil(end);
     }
-    if (violation == null && outstandingAtHeal && completed() == completedBeforeHeal) {
-      violation = "no operation completed in the " + settings.drainMillis() + " ms after healing";
+    if (violation == null && settings.clients() > 0 && completedCalledAfter(healedAt) == 0) {
+      violation =
+          "no operation completed in the "
+              + settings.drainMillis()
+              + " ms after healing; nodes: "
+              + nodes.stream().map(n -> n.isUp() ? n.raft().toString() : n.id + " down").toList();
     }
     clients.forEach(SimClient::abandon);
     List<Operation> ops = history.operations();
@@ -92,8 +96,11 @@ public final class Simulation {
         settings, violation, check, ops, ops.size() - unknown, unknown, eventCount);
   }
 
-  private long completed() {
-    return history.operations().stream().filter(o -> !o.unknown()).count();
+  /** Operations called after virtual time {@code micros} that completed. */
+  private long completedCalledAfter(long micros) {
+    return history.operations().stream()
+        .filter(o -> !o.unknown() && o.callNanos() >= micros * 1000)
+        .count();
   }
 
   private String runUntil(long time) {
