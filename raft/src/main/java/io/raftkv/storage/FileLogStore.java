@@ -56,7 +56,7 @@ public final class FileLogStore implements LogStore {
   private final DirectoryLock lock;
   private final HardStateFile hardStateFile;
   private final StoredEntries entries;
-  private final ArrayList<SegmentFile> segments;
+  private final List<SegmentFile> segments;
   private HardState hardState;
   private long syncCount;
   private long forceCount;
@@ -71,7 +71,7 @@ public final class FileLogStore implements LogStore {
       HardStateFile hardStateFile,
       HardState hardState,
       StoredEntries entries,
-      ArrayList<SegmentFile> segments) {
+      List<SegmentFile> segments) {
     this.dir = dir;
     this.mode = mode;
     this.segmentBytes = segmentBytes;
@@ -105,7 +105,7 @@ public final class FileLogStore implements LogStore {
     }
     Files.createDirectories(dir);
     DirectoryLock lock = DirectoryLock.acquire(dir);
-    ArrayList<SegmentFile> segments = new ArrayList<>();
+    List<SegmentFile> segments = new ArrayList<>();
     try {
       HardStateFile hardStateFile = new HardStateFile(dir, mode == Durability.FSYNC);
       HardState hardState = hardStateFile.read();
@@ -122,8 +122,8 @@ public final class FileLogStore implements LogStore {
     }
   }
 
-  private static void recoverSegments(
-      Path dir, StoredEntries entries, ArrayList<SegmentFile> segments) throws IOException {
+  private static void recoverSegments(Path dir, StoredEntries entries, List<SegmentFile> segments)
+      throws IOException {
     TreeMap<Long, Path> byFirstIndex = new TreeMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "log-*.seg")) {
       for (Path p : files) {

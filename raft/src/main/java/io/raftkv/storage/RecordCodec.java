@@ -118,16 +118,26 @@ final class RecordCodec {
   }
 
   /**
-   * The offset of the first valid record that starts after {@code from}, or -1. Used to tell a torn
-   * tail (nothing valid follows) from corruption in the middle (valid data follows). Costs a CRC
-   * per plausible position, which is acceptable on the recovery path only.
+   * The offset of the first valid record that starts after {@code from} with an index of at least
+   * {@code minIndex}, or -1. Used to tell a torn tail (nothing valid follows) from corruption in
+   * the middle (valid data follows). Cheap field checks (length, type, index range) come before the
+   * CRC, so garbage rarely costs a CRC; this runs on the recovery path only.
    */
-  static int findValidRecordAfter(ByteBuffer buf, int from) {
+  static int findValidRecordAfter(ByteBuffer buf, int from, long minIndex) {
     for (int p = from + 1; p + HEADER_BYTES + FIXED_BODY_BYTES <= buf.limit(); p++) {
       int length = buf.getInt(p);
-      if (length >= FIXED_BODY_BYTES
-          && length <= buf.limit() - p - HEADER_BYTES
-          && decode(buf, p).status() == Status.VALID) {
+      int left = buf.limit() - p - HEADER_BYTES;
+      if (length < FIXED_BODY_BYTES || length > left) {
+        continue;
+      }
+      long index = buf.getLong(p + HEADER_BYTES + 8);
+      byte type = buf.get(p + HEADER_BYTES + 16);
+      // A later record of this log has an index above minIndex by at most one per record.
+      boolean plausible =
+          (type == NOOP || type == COMMAND)
+              && index >= minIndex
+              && index - minIndex <= (p - from) / (HEADER_BYTES + FIXED_BODY_BYTES) + 1;
+      if (plausible && decode(buf, p).status() == Status.VALID) {
         return p;
       }
     }

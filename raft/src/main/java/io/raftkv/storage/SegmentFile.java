@@ -29,11 +29,11 @@ final class SegmentFile implements AutoCloseable {
   private final Path path;
   private final long firstIndex;
   private final FileChannel channel;
-  private final ArrayList<Long> offsets;
+  private final List<Long> offsets;
   private long size;
 
   private SegmentFile(
-      Path path, long firstIndex, FileChannel channel, long size, ArrayList<Long> offsets) {
+      Path path, long firstIndex, FileChannel channel, long size, List<Long> offsets) {
     this.path = path;
     this.firstIndex = firstIndex;
     this.channel = channel;
@@ -79,7 +79,7 @@ final class SegmentFile implements AutoCloseable {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
       ByteBuffer buf = readAll(path, channel);
-      ArrayList<Long> offsets = new ArrayList<>();
+      List<Long> offsets = new ArrayList<>();
       int pos = 0;
       long expect = firstIndex;
       while (pos < buf.limit()) {
@@ -101,7 +101,7 @@ final class SegmentFile implements AutoCloseable {
           throw new CorruptLogException(
               path, pos, d.problem() + ", in a segment that is not the last one");
         }
-        int next = RecordCodec.findValidRecordAfter(buf, pos);
+        int next = RecordCodec.findValidRecordAfter(buf, pos, expect);
         if (next >= 0) {
           throw new CorruptLogException(
               path,
