@@ -1,0 +1,205 @@
+package io.raftkv.wire;
+
+import io.raftkv.core.Message;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One unit on the wire: what a connection carries after its length prefix and type byte (see {@code
+ * docs/wire-format.md}). A connection begins with a {@link Handshake}; a peer connection then
+ * carries {@link PeerMessage}s, a client connection carries requests ({@link ClientRequest}, {@link
+ * LeaderQuery}, {@link StatusQuery}) one way and their answers the other, matched by {@code
+ * requestId}.
+ *
+ * <p>Records validate what the format cannot express (a version outside 1..65535, a client
+ * handshake with a node id), so every frame that can be built can be encoded and decodes back to an
+ * equal frame.
+ */
+public sealed interface Frame
+    permits Frame.Handshake,
+        Frame.HandshakeRejected,
+        Frame.PeerMessage,
+        Frame.ClientRequest,
+        Frame.ClientReply,
+        Frame.NotLeader,
+        Frame.Busy,
+        Frame.LeaderQuery,
+        Frame.LeaderInfo,
+        Frame.StatusQuery,
+        Frame.StatusInfo {
+
+  /** The node id that means "no leader known", as in {@code RaftNode.leaderId()}. */
+  int NO_LEADER = 0;
+
+  /**
+   * The first frame on every connection, sent by the side that connected.
+   *
+   * @param kind whether the connecting side is a peer node or a client
+   * @param version the protocol version the sender speaks, 1..65535
+   * @param clusterId for a peer, the cluster it belongs to (non-empty); empty for a client
+   * @param nodeId for a peer, its node id; 0 for a client
+   */
+  record Handshake(Kind kind, int version, String clusterId, int nodeId) implements Frame {
+    /** Who is connecting. */
+    public enum Kind {
+      /** Another node of the cluster; it will send {@link PeerMessage}s. */
+      PEER,
+      /** A client; it will send requests and receive their answers. */
+      CLIENT
+    }
+
+    public Handshake {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(clusterId, "clusterId");
+      if (version < 1 || version > 0xffff) {
+        throw new IllegalArgumentException("version must be in 1..65535, got " + version);
+      }
+      if (kind == Kind.PEER && clusterId.isEmpty()) {
+        throw new IllegalArgumentException("a peer handshake needs a cluster id");
+      }
+      if (kind == Kind.CLIENT && (!clusterId.isEmpty() || nodeId != 0)) {
+        throw new IllegalArgumentException("a client handshake has no cluster id and node id 0");
+      }
+    }
+
+    /** A peer's handshake in the current protocol version. */
+    public static Handshake peer(String clusterId, int nodeId) {
+      return new Handshake(Kind.PEER, WireCodec.PROTOCOL_VERSION, clusterId, nodeId);
+    }
+
+    /** A client's handshake in the current protocol version. */
+    public static Handshake client() {
+      return new Handshake(Kind.CLIENT, WireCodec.PROTOCOL_VERSION, "", 0);
+    }
+  }
+
+  /**
+   * The answer to a refused {@link Handshake} (wrong magic or version, unknown cluster or node id),
+   * sent just before the receiver closes the connection.
+   */
+  record HandshakeRejected(String reason) implements Frame {
+    public HandshakeRejected {
+      Objects.requireNonNull(reason, "reason");
+    }
+  }
+
+  /** A Raft message between two nodes of one cluster. */
+  record PeerMessage(Message message) implements Frame {
+    public PeerMessage {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * A client request.
+   *
+   * @param requestId chosen by the client to match the answer; not interpreted by the node
+   * @param payload {@code KvCodec.encode(KvRequest)}; opaque here, decoded by the server
+   */
+  // The array is never mutated once the frame exists; equals and hashCode compare content.
+  @SuppressWarnings("ArrayRecordComponent")
+  record ClientRequest(long requestId, byte[] payload) implements Frame {
+    public ClientRequest {
+      Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ClientRequest r
+          && r.requestId == requestId
+          && Arrays.equals(r.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(requestId) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "ClientRequest[" + requestId + ", " + payload.length + "B]";
+    }
+  }
+
+  /**
+   * The leader's answer to a {@link ClientRequest}.
+   *
+   * @param payload {@code KvCodec.encodeReply(KvReply)}
+   */
+  // The array is never mutated once the frame exists; equals and hashCode compare content.
+  @SuppressWarnings("ArrayRecordComponent")
+  record ClientReply(long requestId, byte[] payload) implements Frame {
+    public ClientReply {
+      Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ClientReply r
+          && r.requestId == requestId
+          && Arrays.equals(r.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(requestId) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "ClientReply[" + requestId + ", " + payload.length + "B]";
+    }
+  }
+
+  /**
+   * The answer of a node that is not the leader: the request was not executed.
+   *
+   * @param leaderId the leader this node knows of, or {@link #NO_LEADER}
+   * @param leaderAddress its client address ({@code host:port}), or {@code ""} if unknown
+   */
+  record NotLeader(long requestId, int leaderId, String leaderAddress) implements Frame {
+    public NotLeader {
+      Objects.requireNonNull(leaderAddress, "leaderAddress");
+    }
+  }
+
+  /** The leader is overloaded and did not accept the request; the client may retry later. */
+  record Busy(long requestId) implements Frame {}
+
+  /** Asks a node which node it believes leads (the command line's {@code leader}). */
+  record LeaderQuery(long requestId) implements Frame {}
+
+  /**
+   * The answer to a {@link LeaderQuery}.
+   *
+   * @param leaderId the leader the answering node knows of, or {@link #NO_LEADER}
+   * @param leaderAddress its client address, or {@code ""} if unknown
+   * @param term the answering node's current term
+   */
+  record LeaderInfo(long requestId, int leaderId, String leaderAddress, long term)
+      implements Frame {
+    public LeaderInfo {
+      Objects.requireNonNull(leaderAddress, "leaderAddress");
+    }
+  }
+
+  /** Asks a node for its status (the command line's {@code status}). */
+  record StatusQuery(long requestId) implements Frame {}
+
+  /**
+   * The answer to a {@link StatusQuery}: named fields (role, term, commit index, ...) in the order
+   * the node chose. Keys are distinct and neither keys nor values are null.
+   */
+  record StatusInfo(long requestId, Map<String, String> fields) implements Frame {
+    public StatusInfo {
+      Objects.requireNonNull(fields, "fields");
+      LinkedHashMap<String, String> copy = new LinkedHashMap<>();
+      fields.forEach(
+          (k, v) -> copy.put(Objects.requireNonNull(k, "key"), Objects.requireNonNull(v, "value")));
+      fields = Collections.unmodifiableMap(copy);
+    }
+  }
+}
