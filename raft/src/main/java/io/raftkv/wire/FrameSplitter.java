@@ -51,6 +51,8 @@ public final class FrameSplitter {
 
   /**
    * Consumes every remaining byte of {@code chunk} and returns the bodies it completed, in order.
+   * On a bad length the bodies completed before it in this chunk are not returned; use {@link
+   * #feed(ByteBuffer, Consumer)} to receive them first.
    *
    * @throws MalformedFrameException on a length field below 1 or above the maximum
    */
