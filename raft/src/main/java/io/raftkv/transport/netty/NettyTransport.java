@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,6 +52,7 @@ public final class NettyTransport implements Transport {
   private final FrameEncoder encoder;
   private final Map<Integer, PeerLink> links = new TreeMap<>();
   private final AtomicLong dropped = new AtomicLong();
+  private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
   // Node loop thread only.
   private final Set<Channel> toFlush = new HashSet<>();
@@ -90,6 +92,8 @@ public final class NettyTransport implements Transport {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
+                    accepted.add(ch);
+                    ChannelFuture unused = ch.closeFuture().addListener(f -> accepted.remove(ch));
                     FrameDecoder decoder = newDecoder();
                     ch.pipeline().addLast(decoder);
                     addOutboundHandlers(ch.pipeline());
@@ -183,6 +187,9 @@ public final class NettyTransport implements Transport {
     }
     for (PeerLink link : links.values()) {
       link.close();
+    }
+    for (Channel ch : accepted) {
+      ch.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
     }
     group
         .shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
