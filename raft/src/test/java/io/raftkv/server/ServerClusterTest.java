@@ -50,7 +50,7 @@ class ServerClusterTest {
   private void startCluster(Durability durability, Path dir) throws IOException {
     members = new TreeMap<>();
     for (int id = 1; id <= 3; id++) {
-      members.put(id, new InetSocketAddress("127.0.0.1", RawClient.freePort()));
+      members.put(id, RawClient.freeLoopbackAddress());
     }
     for (int id = 1; id <= 3; id++) {
       start(id, durability, dir);

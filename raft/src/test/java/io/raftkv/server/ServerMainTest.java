@@ -89,7 +89,8 @@ class ServerMainTest {
 
   @Test
   void lockedDataDirectoryExitsWithOne(@TempDir Path dir) throws Exception {
-    try (LogStore held = LogStore.open(dir, Durability.FSYNC)) {
+    LogStore held = LogStore.open(dir, Durability.FSYNC);
+    try {
       String err =
           runExpecting(
               ServerMain.EXIT_FAILURE,
@@ -101,6 +102,8 @@ class ServerMainTest {
               "--data",
               dir.toString());
       assertTrue(err.contains("in use by another raftkv process"), err);
+    } finally {
+      held.close();
     }
   }
 }

@@ -38,8 +38,8 @@ class NettyTransportTest {
   void ports() throws IOException {
     members =
         Map.of(
-            1, new InetSocketAddress("127.0.0.1", RawClient.freePort()),
-            2, new InetSocketAddress("127.0.0.1", RawClient.freePort()));
+            1, RawClient.freeLoopbackAddress(),
+            2, RawClient.freeLoopbackAddress());
   }
 
   @AfterEach

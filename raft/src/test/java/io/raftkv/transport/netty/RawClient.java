@@ -6,6 +6,7 @@ import io.raftkv.wire.WireCodec;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -50,7 +51,9 @@ public final class RawClient implements AutoCloseable {
 
   public void send(Frame frame) throws IOException {
     ByteBuffer b = WireCodec.encode(frame);
-    sendRaw(java.util.Arrays.copyOfRange(b.array(), b.position(), b.limit()));
+    byte[] bytes = new byte[b.remaining()];
+    b.get(bytes);
+    sendRaw(bytes);
   }
 
   public void sendRaw(byte[] bytes) throws IOException {
@@ -110,9 +113,23 @@ public final class RawClient implements AutoCloseable {
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
-      s.bind(new InetSocketAddress("127.0.0.1", 0));
+      s.bind(loopback(0));
       return s.getLocalPort();
     }
+  }
+
+  /** {@code 127.0.0.1:port}. */
+  public static InetSocketAddress loopback(int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** 127.0.0.1 with a port that was free a moment ago. */
+  public static InetSocketAddress freeLoopbackAddress() throws IOException {
+    return loopback(freePort());
   }
 
   /** A deadline helper: polls {@code condition} until it holds or {@code timeout} passes. */
