@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.core.Message;
+import io.raftkv.kv.Bytes;
+import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvCommand;
+import io.raftkv.kv.KvRequest;
 import io.raftkv.transport.Inbound;
 import io.raftkv.wire.Frame;
 import java.io.IOException;
@@ -166,6 +170,46 @@ class NettyTransportTest {
     assertTrue(sink.isEmpty(), "nothing from the bad connections reached the loop: " + sink);
     RawClient fresh = client(1);
     roundTrip(fresh, t, sink, 3);
+  }
+
+  @Test
+  void overloadedNodeAnswersBusy() throws Exception {
+    NettyTransport t =
+        new NettyTransport(
+            new TransportSettings(1, "test", members, Duration.ZERO, 1 << 20),
+            in -> !(in instanceof Inbound.ClientRequest));
+    transports.add(t);
+    t.start();
+    RawClient c = client(1);
+    byte[] payload = KvCodec.encode(new KvRequest(1, 1, new KvCommand.Get(Bytes.utf8("k"))));
+    c.send(new Frame.ClientRequest(42, payload));
+    assertEquals(new Frame.Busy(42), c.receive());
+  }
+
+  @Test
+  void malformedRequestPayloadClosesTheConnection() throws Exception {
+    BlockingQueue<Inbound> sink = new LinkedBlockingQueue<>();
+    start(1, sink, Duration.ZERO);
+    RawClient c = client(1);
+    c.send(new Frame.ClientRequest(1, new byte[] {1, 2, 3}));
+    assertTrue(c.awaitClosed(WAIT));
+    assertTrue(sink.isEmpty(), "" + sink);
+  }
+
+  @Test
+  void acceptedPeerDeliversOnlyItsOwnMessages() throws Exception {
+    BlockingQueue<Inbound> sink = new LinkedBlockingQueue<>();
+    start(1, sink, Duration.ZERO);
+    RawClient peer = raw(1);
+    peer.send(Frame.Handshake.peer("test", 2));
+    Message ok = new Message.VoteRequest(2, 1, 5, 3, 2, false);
+    peer.send(new Frame.PeerMessage(ok));
+    Inbound in = sink.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    assertEquals(new Inbound.PeerMessage(ok), in);
+    // A peer that claims to be another node is cut off.
+    peer.send(new Frame.PeerMessage(new Message.VoteRequest(3, 1, 5, 3, 2, false)));
+    assertTrue(peer.awaitClosed(WAIT));
+    assertTrue(sink.isEmpty(), "" + sink);
   }
 
   @Test
