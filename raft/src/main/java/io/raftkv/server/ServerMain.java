@@ -91,7 +91,15 @@ public final class ServerMain {
               + (e.getCause() == null ? "" : " (" + e.getCause().getMessage() + ")"));
       return EXIT_FAILURE;
     }
-    Thread hook = new Thread(server::close, "raftkv-shutdown");
+    // java.util.logging may already be shut down when this hook runs, so it reports on err.
+    Thread hook =
+        new Thread(
+            () -> {
+              err.println("node " + config.id() + ": stopping");
+              server.close();
+              err.println("node " + config.id() + ": stopped");
+            },
+            "raftkv-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       while (!server.loop().awaitStopped(Duration.ofSeconds(1))) {

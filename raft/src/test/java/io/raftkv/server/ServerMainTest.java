@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.storage.Durability;
 import io.raftkv.storage.LogStore;
+import io.raftkv.transport.netty.RawClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,6 +87,23 @@ class ServerMainTest {
     Files.writeString(file, "id=1\nspeed=3\n");
     String err = runExpecting(ServerMain.EXIT_USAGE, "--config", file.toString());
     assertTrue(err.contains("--config: unknown key 'speed'"), err);
+  }
+
+  @Test
+  void portInUseExitsWithOne() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(RawClient.loopback(0));
+      String err =
+          runExpecting(
+              ServerMain.EXIT_FAILURE,
+              "--id",
+              "1",
+              "--cluster",
+              "1=127.0.0.1:" + taken.getLocalPort(),
+              "--durability",
+              "memory");
+      assertTrue(err.contains("node 1 cannot start: node 1 cannot listen on"), err);
+    }
   }
 
   @Test
