@@ -110,7 +110,8 @@ final class RetryingCall<T> {
       first = pool.leaderHint();
     }
     if (first == null) {
-      first = nodes.get(ThreadLocalRandom.current().nextInt(nodes.size()));
+      // The lowest id first: deterministic, and the hint soon spreads the load to the leader.
+      first = nodes.get(0);
     }
     attempt(first);
     return result;
