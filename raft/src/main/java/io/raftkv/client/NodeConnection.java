@@ -74,7 +74,10 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
             ChannelFuture unused = channel.writeAndFlush(encode(Frame.Handshake.client()));
             c.ready.complete(null);
           } else {
-            c.closeReason = "cannot connect: " + describe(f.cause());
+            // Netty appends the address to the cause's message; the address is said already.
+            String cause = describe(f.cause());
+            int colon = cause.indexOf(':');
+            c.closeReason = "cannot connect: " + (colon > 0 ? cause.substring(0, colon) : cause);
             c.ready.completeExceptionally(f.cause());
             c.closed = true;
             c.failAll(c.closeReason);

@@ -1,11 +1,11 @@
 package io.raftkv.client;
 
 import io.raftkv.wire.Frame;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -67,7 +67,8 @@ final class RetryingCall<T> {
   private final long startNanos;
   private final long deadlineNanos;
   private final Set<String> tried = new LinkedHashSet<>();
-  private final Deque<String> lastErrors = new ArrayDeque<>();
+  // The last error of each node, the most recent last.
+  private final Map<String, String> lastErrors = new LinkedHashMap<>();
   private int attempts;
   private int failuresInARow;
   private int redirectsInARow;
@@ -192,7 +193,7 @@ final class RetryingCall<T> {
 
   private void step(Step<T> s, String from) {
     if (s instanceof Retry<T> r) {
-      remember(r.why());
+      remember(from, r.why());
       String next = r.address() != null ? r.address() : nextNode(from);
       if (r.now()) {
         failuresInARow = 0;
@@ -223,11 +224,12 @@ final class RetryingCall<T> {
     return nodes.get((i + 1) % nodes.size());
   }
 
-  private void remember(String why) {
+  private void remember(String node, String why) {
     synchronized (lastErrors) {
-      lastErrors.addLast(why);
-      while (lastErrors.size() > MAX_ERRORS_SHOWN) {
-        lastErrors.removeFirst();
+      lastErrors.remove(node);
+      lastErrors.put(node, why);
+      if (lastErrors.size() > MAX_ERRORS_SHOWN) {
+        lastErrors.remove(lastErrors.keySet().iterator().next());
       }
     }
   }
@@ -236,7 +238,7 @@ final class RetryingCall<T> {
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     String errors;
     synchronized (lastErrors) {
-      errors = lastErrors.isEmpty() ? "none" : String.join("; ", lastErrors);
+      errors = lastErrors.isEmpty() ? "none" : String.join("; ", lastErrors.values());
     }
     String tries =
         "tried "

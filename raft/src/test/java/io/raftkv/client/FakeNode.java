@@ -29,32 +29,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * 127.0.0.1 with one thread per connection, all stopped by {@link #close()}. It checks the client
  * handshake, records every request, and answers as its {@link Script} says.
  */
-final class FakeNode implements AutoCloseable {
+public final class FakeNode implements AutoCloseable {
   /** What to do with one request; {@code n} is how many requests this node had seen before. */
-  interface Script {
+  public interface Script {
     Action onRequest(FakeNode node, Frame request, int n);
   }
 
   /** The node's reaction to a request. */
-  sealed interface Action permits Reply, Silent, Close, Raw {}
+  public sealed interface Action permits Reply, Silent, Close, Raw {}
 
   /** Sends these frames. */
-  record Reply(List<Frame> frames) implements Action {
-    Reply(Frame... frames) {
+  public record Reply(List<Frame> frames) implements Action {
+    public Reply(Frame... frames) {
       this(List.of(frames));
     }
   }
 
   /** Sends nothing. */
-  record Silent() implements Action {}
+  public record Silent() implements Action {}
 
   /** Closes the connection without answering. */
-  record Close() implements Action {}
+  public record Close() implements Action {}
 
   /** Sends these bytes as they are. */
   // Test helper; the array is never changed.
   @SuppressWarnings("ArrayRecordComponent")
-  record Raw(byte[] bytes) implements Action {}
+  public record Raw(byte[] bytes) implements Action {}
 
   private final ServerSocket server;
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
@@ -64,7 +64,7 @@ final class FakeNode implements AutoCloseable {
   private final AtomicInteger handshakes = new AtomicInteger();
   private volatile Script script;
 
-  FakeNode(Script script) throws IOException {
+  public FakeNode(Script script) throws IOException {
     this.script = script;
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     Thread t = new Thread(this::acceptLoop, "fake-node-accept-" + server.getLocalPort());
@@ -73,21 +73,21 @@ final class FakeNode implements AutoCloseable {
     t.start();
   }
 
-  String address() {
+  public String address() {
     return "127.0.0.1:" + server.getLocalPort();
   }
 
-  void script(Script s) {
+  public void script(Script s) {
     this.script = s;
   }
 
   /** Every request received, in order. */
-  List<Frame> requests() {
+  public List<Frame> requests() {
     return List.copyOf(requests);
   }
 
   /** The decoded key-value requests received, in order. */
-  List<KvRequest> kvRequests() {
+  public List<KvRequest> kvRequests() {
     List<KvRequest> out = new ArrayList<>();
     for (Frame f : requests) {
       if (f instanceof Frame.ClientRequest cr) {
@@ -98,7 +98,8 @@ final class FakeNode implements AutoCloseable {
   }
 
   /** Waits until {@code n} connections have ended (bounded); whether they did. */
-  boolean awaitConnectionsClosed(int n, long timeout, TimeUnit unit) throws InterruptedException {
+  public boolean awaitConnectionsClosed(int n, long timeout, TimeUnit unit)
+      throws InterruptedException {
     long end = System.nanoTime() + unit.toNanos(timeout);
     synchronized (connectionsClosed) {
       while (connectionsClosed.get() < n) {
@@ -112,7 +113,7 @@ final class FakeNode implements AutoCloseable {
     }
   }
 
-  int handshakes() {
+  public int handshakes() {
     return handshakes.get();
   }
 
@@ -197,7 +198,7 @@ final class FakeNode implements AutoCloseable {
   // ---- scripts ----
 
   /** The request id of any client-to-node frame. */
-  static long requestId(Frame f) {
+  public static long requestId(Frame f) {
     if (f instanceof Frame.ClientRequest r) {
       return r.requestId();
     } else if (f instanceof Frame.LeaderQuery r) {
@@ -209,28 +210,28 @@ final class FakeNode implements AutoCloseable {
   }
 
   /** Answers every request as a leader would, over {@code store}. */
-  static Script leader(Map<Bytes, Bytes> store) {
+  public static Script leader(Map<Bytes, Bytes> store) {
     return (node, request, n) -> new Reply(answer(store, request));
   }
 
   /** A new empty store for {@link #leader}. */
-  static Map<Bytes, Bytes> store() {
+  public static Map<Bytes, Bytes> store() {
     return new ConcurrentHashMap<>();
   }
 
   /** Answers key-value requests with NotLeader naming {@code leaderId} at {@code address}. */
-  static Script follower(int leaderId, String address) {
+  public static Script follower(int leaderId, String address) {
     return (node, request, n) ->
         new Reply(new Frame.NotLeader(requestId(request), leaderId, address));
   }
 
   /** Never answers. */
-  static Script silent() {
+  public static Script silent() {
     return (node, request, n) -> new Silent();
   }
 
   /** The leader's answer to {@code request} over {@code store}. */
-  static Frame answer(Map<Bytes, Bytes> store, Frame request) {
+  public static Frame answer(Map<Bytes, Bytes> store, Frame request) {
     if (request instanceof Frame.ClientRequest cr) {
       KvRequest r = KvCodec.decode(cr.payload());
       return new Frame.ClientReply(cr.requestId(), KvCodec.encodeReply(apply(store, r.command())));
