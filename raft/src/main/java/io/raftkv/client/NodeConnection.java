@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One TCP connection to one node, shared by every session of a {@link ClientConnectionPool}:
@@ -43,10 +44,18 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   private volatile boolean closed;
   private volatile String closeReason = "connection closed";
 
-  /** A request waiting for its answer. */
+  /**
+   * A request waiting for its answer. Its state goes from {@link #WAITING} to {@link #WRITTEN} when
+   * the write starts, and to {@link #DONE} when it is answered or failed; a request that is done
+   * before its write starts is never written, so "not delivered" stays true.
+   */
   private static final class Pending {
+    static final int WAITING = 0;
+    static final int WRITTEN = 1;
+    static final int DONE = 2;
+
     final CompletableFuture<Frame> future = new CompletableFuture<>();
-    volatile boolean written;
+    final AtomicInteger state = new AtomicInteger(WAITING);
     volatile ScheduledFuture<?> timeout;
   }
 
@@ -118,15 +127,16 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
                 fail(requestId, closeReason);
                 return;
               }
-              p.written = true;
+              if (!p.state.compareAndSet(Pending.WAITING, Pending.WRITTEN)) {
+                return; // timed out or failed before it could be written: never sent
+              }
               channel
                   .writeAndFlush(encode(request))
                   .addListener(
                       w -> {
                         if (!w.isSuccess()) {
-                          // Nothing, or only part of a frame, left: the node cannot have executed
-                          // it.
-                          failWith(requestId, "write failed: " + describe(w.cause()), false);
+                          // No whole frame left: the node cannot have executed it.
+                          fail(requestId, "write failed: " + describe(w.cause()), false);
                         }
                       });
             });
@@ -180,6 +190,7 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
     }
     Pending p = pending.remove(id);
     if (p != null) {
+      p.state.set(Pending.DONE);
       cancelTimeout(p);
       p.future.complete(f);
     }
@@ -212,18 +223,20 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(long requestId, String reason) {
-    Pending p = pending.get(requestId);
-    if (p != null) {
-      failWith(requestId, reason, p.written);
-    }
+    fail(requestId, reason, true);
   }
 
-  private void failWith(long requestId, String reason, boolean maybeDelivered) {
+  /**
+   * Fails a waiting request. It may have been delivered if its write had started, unless {@code
+   * mayHaveWritten} is false (the write itself failed, so no whole frame left).
+   */
+  private void fail(long requestId, String reason, boolean mayHaveWritten) {
     Pending p = pending.remove(requestId);
     if (p != null) {
+      boolean written = p.state.getAndSet(Pending.DONE) == Pending.WRITTEN;
       cancelTimeout(p);
       p.future.completeExceptionally(
-          new CallFailedException(address + ": " + reason, maybeDelivered));
+          new CallFailedException(address + ": " + reason, written && mayHaveWritten));
     }
   }
 

@@ -124,6 +124,15 @@ final class RetryingCall<T> {
   }
 
   private void attempt(String address) {
+    try {
+      tryAttempt(address);
+    } catch (RuntimeException e) {
+      // For example a rejected timer once the pool is closing: fail rather than hang.
+      finish(new Fail<>(new RaftClientException(what + " failed: " + e, e)));
+    }
+  }
+
+  private void tryAttempt(String address) {
     if (result.isDone()) {
       return;
     }
