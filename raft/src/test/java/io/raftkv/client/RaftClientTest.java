@@ -251,6 +251,50 @@ class RaftClientTest {
   }
 
   @Test
+  void redirectCircleIsBoundedByTheDeadline() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    FakeNode b = node(FakeNode.follower(1, a.address()));
+    a.script(FakeNode.follower(2, b.address()));
+    RaftClient c = client(a.address(), b.address());
+
+    Throwable t = failure(c.put(K, V));
+
+    assertInstanceOf(NoQuorumException.class, t, "every attempt was refused: not applied");
+    assertTrue(t.getMessage().contains("not leader (leader 1 at"), t.getMessage());
+  }
+
+  @Test
+  void attemptsAreBoundedInCount() throws Exception {
+    FakeNode busy =
+        node(
+            (n, request, count) -> new FakeNode.Reply(new Frame.Busy(FakeNode.requestId(request))));
+    ClientOptions o =
+        ClientOptions.of(Map.of(1, busy.address()))
+            .withRetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .withMaxAttempts(3);
+    RaftClient c = RaftClient.connect(o);
+    toClose.add(c);
+
+    Throwable t = failure(c.put(K, V));
+
+    assertInstanceOf(NoQuorumException.class, t);
+    assertTrue(t.getMessage().contains("in 3 attempts"), t.getMessage());
+    assertEquals(3, busy.kvRequests().size());
+  }
+
+  @Test
+  void parsesClusters() {
+    assertEquals(
+        Map.of(1, "127.0.0.1:7001", 2, "localhost:7002"),
+        ClientOptions.parseCluster("1=127.0.0.1:7001, 2=localhost:7002"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("1=a:1,1=b:2"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("1=nohost"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("0=a:1"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("1=a:70000"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster(""));
+  }
+
+  @Test
   void oneOperationAtATimePerSession() throws Exception {
     FakeNode a = node(FakeNode.silent());
     RaftClient c = client(a.address());
