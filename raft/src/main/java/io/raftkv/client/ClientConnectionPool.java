@@ -87,6 +87,10 @@ public final class ClientConnectionPool implements AutoCloseable {
   }
 
   private NodeConnection connection(String address) {
+    NodeConnection c = connections.get(address);
+    if (c != null && !c.isClosed()) {
+      return c;
+    }
     return connections.compute(
         address,
         (a, existing) -> {

@@ -271,7 +271,9 @@ final class RetryingCall<T> {
     } else if (fixedTarget != null) {
       e = new RaftClientException(what + ": node " + fixedTarget + " did not answer; " + tries);
     } else {
-      e = new NoQuorumException(what + ": no leader reachable (not applied); " + tries);
+      e =
+          new NoQuorumException(
+              what + ": no leader reachable" + (update ? " (not applied); " : "; ") + tries);
     }
     finish(new Fail<>(e));
   }

@@ -208,6 +208,19 @@ class RaftClientTest {
   }
 
   @Test
+  void updateLostWithItsConnectionOnEveryNodeHasAnUnknownOutcome() throws Exception {
+    FakeNode a = node((n, request, count) -> new FakeNode.Close());
+    FakeNode b = node((n, request, count) -> new FakeNode.Close());
+    RaftClient c = client(a.address(), b.address());
+
+    Throwable t = failure(c.delete(K));
+
+    assertInstanceOf(OutcomeUnknownException.class, t);
+    assertTrue(t.getMessage().contains("connection closed by the node"), t.getMessage());
+    assertEquals(1, a.kvRequests().stream().map(RaftClientTest::pair).distinct().count());
+  }
+
+  @Test
   void malformedBytesCloseTheConnectionAndTheOperationIsRetriedElsewhere() throws Exception {
     FakeNode leader = node(FakeNode.leader(FakeNode.store()));
     // A length field of 0 is malformed.
