@@ -1,0 +1,229 @@
+package io.raftkv.client;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * How a client reaches a cluster and how long it tries. Immutable; the {@code with*} methods return
+ * changed copies.
+ *
+ * <ul>
+ *   <li>{@code cluster}: node id to client address {@code host:port}, as in {@code
+ *       1=127.0.0.1:7001,2=127.0.0.1:7002} ({@link #parseCluster});
+ *   <li>{@code requestTimeout} (default 2 s): how long one attempt on one node waits for an answer
+ *       before the client tries the next node;
+ *   <li>{@code operationDeadline} (default 10 s): how long one operation may take in total, every
+ *       retry included; then it fails ({@link NoQuorumException} or {@link
+ *       OutcomeUnknownException});
+ *   <li>{@code retryBackoff} (default 50 ms) and {@code maxRetryBackoff} (default 1 s): the first
+ *       and the largest pause before a retry; the pause doubles after each failed attempt, with
+ *       jitter;
+ *   <li>{@code maxAttempts} (default 200): an upper bound on attempts per operation besides the
+ *       deadline;
+ *   <li>{@code ioThreads} (default 2): event loop threads of a {@link ClientConnectionPool}, shared
+ *       by all its sessions.
+ * </ul>
+ */
+public final class ClientOptions {
+  private final Map<Integer, String> cluster;
+  private final Duration requestTimeout;
+  private final Duration operationDeadline;
+  private final Duration retryBackoff;
+  private final Duration maxRetryBackoff;
+  private final int maxAttempts;
+  private final int ioThreads;
+
+  private ClientOptions(
+      Map<Integer, String> cluster,
+      Duration requestTimeout,
+      Duration operationDeadline,
+      Duration retryBackoff,
+      Duration maxRetryBackoff,
+      int maxAttempts,
+      int ioThreads) {
+    if (cluster.isEmpty()) {
+      throw new IllegalArgumentException("the cluster has no nodes");
+    }
+    this.cluster = Collections.unmodifiableMap(new TreeMap<>(cluster));
+    this.requestTimeout = positive(requestTimeout, "requestTimeout");
+    this.operationDeadline = positive(operationDeadline, "operationDeadline");
+    this.retryBackoff = positive(retryBackoff, "retryBackoff");
+    this.maxRetryBackoff = positive(maxRetryBackoff, "maxRetryBackoff");
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+    }
+    if (ioThreads < 1) {
+      throw new IllegalArgumentException("ioThreads must be at least 1: " + ioThreads);
+    }
+    this.maxAttempts = maxAttempts;
+    this.ioThreads = ioThreads;
+    for (Map.Entry<Integer, String> e : this.cluster.entrySet()) {
+      checkAddress(e.getValue(), "node " + e.getKey());
+    }
+  }
+
+  /** Options with every default, for {@code cluster} (node id to {@code host:port}). */
+  public static ClientOptions of(Map<Integer, String> cluster) {
+    return new ClientOptions(
+        cluster,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10),
+        Duration.ofMillis(50),
+        Duration.ofSeconds(1),
+        200,
+        2);
+  }
+
+  /** Options with every default, for a cluster written as {@code 1=host:port,2=host:port}. */
+  public static ClientOptions of(String cluster) {
+    return of(parseCluster(cluster));
+  }
+
+  /**
+   * Parses {@code 1=127.0.0.1:7001,2=127.0.0.1:7002}: comma-separated {@code id=host:port}, ids
+   * positive and distinct, ports 1..65535.
+   *
+   * @throws IllegalArgumentException naming the part that is wrong
+   */
+  public static Map<Integer, String> parseCluster(String spec) {
+    Objects.requireNonNull(spec, "spec");
+    Map<Integer, String> nodes = new TreeMap<>();
+    if (spec.isBlank()) {
+      throw new IllegalArgumentException("empty cluster: expected 1=host:port,2=host:port,...");
+    }
+    for (String part : spec.split(",", -1)) {
+      String p = part.trim();
+      int eq = p.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(
+            "bad cluster entry '" + p + "': expected id=host:port, as in 1=127.0.0.1:7001");
+      }
+      int id;
+      try {
+        id = Integer.parseInt(p.substring(0, eq).trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad node id in cluster entry '" + p + "'", e);
+      }
+      if (id < 1) {
+        throw new IllegalArgumentException("node ids must be positive: '" + p + "'");
+      }
+      String address = p.substring(eq + 1).trim();
+      checkAddress(address, "cluster entry '" + p + "'");
+      if (nodes.put(id, address) != null) {
+        throw new IllegalArgumentException("node id " + id + " appears twice in the cluster");
+      }
+    }
+    return nodes;
+  }
+
+  /** Splits {@code host:port}; the host is everything before the last colon. */
+  static String host(String address) {
+    return address.substring(0, address.lastIndexOf(':'));
+  }
+
+  /** The port of {@code host:port}. */
+  static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+
+  private static void checkAddress(String address, String where) {
+    int colon = address.lastIndexOf(':');
+    if (colon <= 0 || colon == address.length() - 1) {
+      throw new IllegalArgumentException(where + ": address '" + address + "' is not host:port");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(address.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(where + ": bad port in '" + address + "'", e);
+    }
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(where + ": port out of range in '" + address + "'");
+    }
+  }
+
+  private static Duration positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive: " + d);
+    }
+    return d;
+  }
+
+  /** Node id to client address, ordered by id. */
+  public Map<Integer, String> cluster() {
+    return cluster;
+  }
+
+  public Duration requestTimeout() {
+    return requestTimeout;
+  }
+
+  public Duration operationDeadline() {
+    return operationDeadline;
+  }
+
+  public Duration retryBackoff() {
+    return retryBackoff;
+  }
+
+  public Duration maxRetryBackoff() {
+    return maxRetryBackoff;
+  }
+
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  public int ioThreads() {
+    return ioThreads;
+  }
+
+  public ClientOptions withRequestTimeout(Duration d) {
+    return new ClientOptions(
+        cluster, d, operationDeadline, retryBackoff, maxRetryBackoff, maxAttempts, ioThreads);
+  }
+
+  public ClientOptions withOperationDeadline(Duration d) {
+    return new ClientOptions(
+        cluster, requestTimeout, d, retryBackoff, maxRetryBackoff, maxAttempts, ioThreads);
+  }
+
+  /** The first and the largest pause before a retry. */
+  public ClientOptions withRetryBackoff(Duration first, Duration max) {
+    return new ClientOptions(
+        cluster, requestTimeout, operationDeadline, first, max, maxAttempts, ioThreads);
+  }
+
+  public ClientOptions withMaxAttempts(int n) {
+    return new ClientOptions(
+        cluster, requestTimeout, operationDeadline, retryBackoff, maxRetryBackoff, n, ioThreads);
+  }
+
+  public ClientOptions withIoThreads(int n) {
+    return new ClientOptions(
+        cluster, requestTimeout, operationDeadline, retryBackoff, maxRetryBackoff, maxAttempts, n);
+  }
+
+  @Override
+  public String toString() {
+    return "ClientOptions[cluster="
+        + cluster
+        + ", requestTimeout="
+        + requestTimeout
+        + ", operationDeadline="
+        + operationDeadline
+        + ", retryBackoff="
+        + retryBackoff
+        + ".."
+        + maxRetryBackoff
+        + ", maxAttempts="
+        + maxAttempts
+        + ", ioThreads="
+        + ioThreads
+        + "]";
+  }
+}

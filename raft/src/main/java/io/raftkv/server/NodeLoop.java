@@ -1,0 +1,318 @@
+package io.raftkv.server;
+
+import io.raftkv.core.Entry;
+import io.raftkv.core.Message;
+import io.raftkv.core.ProposeResult;
+import io.raftkv.core.RaftConfig;
+import io.raftkv.core.RaftNode;
+import io.raftkv.core.Ready;
+import io.raftkv.core.Role;
+import io.raftkv.kv.Applied;
+import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvStateMachine;
+import io.raftkv.storage.LogStore;
+import io.raftkv.transport.ClientConnection;
+import io.raftkv.transport.Inbound;
+import io.raftkv.transport.InboundSink;
+import io.raftkv.transport.Transport;
+import io.raftkv.wire.Frame;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The loop that drives one node: the only thread that touches its {@link RaftNode}, its {@link
+ * LogStore} and its {@link KvStateMachine}, so none of them needs a lock (the MicroRaft executor
+ * contract).
+ *
+ * <p>Each iteration: wait for inbound work at most until the next tick; drain the inbound queue
+ * (peer messages are stepped, client requests proposed, queries answered); tick once if {@code
+ * tickMillis} of monotonic time have passed; handle every Ready in turn (persist, then send, then
+ * apply and answer waiting clients, then advance: the {@link Ready} contract); flush the transport
+ * once.
+ *
+ * <p>Vanilla: every client request is proposed as its own entry, and its Ready is handled before
+ * the next request is proposed, so each entry is persisted (fsynced, in FSYNC mode) on its own.
+ *
+ * <p>Threading contract: {@link #inbox()} is called from transport threads (it is thread-safe and
+ * never blocks); {@link #start}, {@link #close} and {@link #awaitStopped} by the owner; {@link
+ * #status()} from any thread (it reads a published snapshot). Everything else runs on the loop
+ * thread.
+ */
+public final class NodeLoop implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(NodeLoop.class.getName());
+  private static final int MAX_DRAIN = 4096;
+
+  private final ServerConfig config;
+  private final RaftConfig raftConfig;
+  private final LogStore store;
+  private final RaftNode raft;
+  private final KvStateMachine kv = new KvStateMachine();
+  private final LinkedBlockingQueue<Inbound> inbound = new LinkedBlockingQueue<>();
+  private final AtomicInteger pendingClientRequests = new AtomicInteger();
+  private final InboundSink inbox = this::offer;
+
+  /** Clients waiting for the entry of (clientId, seq) to apply. Loop thread only. */
+  private final Map<SessionKey, Waiting> waiting = new HashMap<>();
+
+  private Transport transport;
+  private Thread thread;
+  private volatile boolean running;
+  private volatile NodeStatus status;
+  private volatile Throwable failure;
+
+  private Role lastRole;
+  private int lastLeader = -1;
+
+  private record SessionKey(long clientId, long seq) {}
+
+  private record Waiting(ClientConnection connection, long requestId) {}
+
+  /**
+   * A node rebuilt from what {@code store} holds (Raft Figure 2: term, vote and log survive a
+   * restart); the state machine starts empty and re-applies entries as their commit becomes known.
+   */
+  public NodeLoop(ServerConfig config, RaftConfig raftConfig, LogStore store) {
+    this.config = config;
+    this.raftConfig = raftConfig;
+    this.store = store;
+    this.raft =
+        new RaftNode(
+            raftConfig,
+            config.id(),
+            List.copyOf(config.members().keySet()),
+            store.hardState(),
+            store.entries(),
+            new SplittableRandom());
+    publishStatus();
+  }
+
+  /** Where the transport hands over inbound work; thread-safe, never blocks. */
+  public InboundSink inbox() {
+    return inbox;
+  }
+
+  /** Starts the loop thread, sending through {@code transport}. Called once. */
+  public synchronized void start(Transport transport) {
+    if (thread != null) {
+      throw new IllegalStateException("already started");
+    }
+    this.transport = transport;
+    running = true;
+    thread = new Thread(this::run, "raftkv-node-" + config.id());
+    thread.start();
+  }
+
+  /** The latest published status; safe from any thread. */
+  public NodeStatus status() {
+    return status;
+  }
+
+  /** The error that stopped the loop (a failed disk write), or null. */
+  public Throwable failure() {
+    return failure;
+  }
+
+  /** Waits until the loop thread has ended; returns whether it did within {@code timeout}. */
+  public boolean awaitStopped(Duration timeout) throws InterruptedException {
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null) {
+      return true;
+    }
+    t.join(Math.max(1, timeout.toMillis()));
+    return !t.isAlive();
+  }
+
+  /** Stops the loop and waits for it, at most a few seconds. Does not close the store. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      if (!awaitStopped(Duration.ofSeconds(5))) {
+        LOG.log(Level.WARNING, "node {0}: loop did not stop within 5 s", config.id());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean offer(Inbound in) {
+    if (in instanceof Inbound.ClientRequest) {
+      if (pendingClientRequests.incrementAndGet() > config.maxPendingClientRequests()) {
+        pendingClientRequests.decrementAndGet();
+        return false;
+      }
+    }
+    inbound.add(in);
+    return true;
+  }
+
+  private void run() {
+    long tickNanos = TimeUnit.MILLISECONDS.toNanos(raftConfig.tickMillis());
+    long nextTick = System.nanoTime() + tickNanos;
+    List<Inbound> batch = new ArrayList<>();
+    try {
+      while (running) {
+        long wait = nextTick - System.nanoTime();
+        // Never interrupted: an interrupt during a FileChannel force would close the log file.
+        Inbound first = wait > 0 ? inbound.poll(wait, TimeUnit.NANOSECONDS) : inbound.poll();
+        if (first != null) {
+          batch.add(first);
+          inbound.drainTo(batch, MAX_DRAIN - 1);
+          for (Inbound in : batch) {
+            handle(in);
+          }
+          batch.clear();
+        }
+        long now = System.nanoTime();
+        if (now - nextTick >= 0) {
+          raft.tick();
+          nextTick += tickNanos;
+          if (now - nextTick >= 0) {
+            // The loop fell behind (a long fsync, a GC): skip the lost ticks rather than burst.
+            nextTick = now + tickNanos;
+          }
+        }
+        handleReadies();
+        noticeRoleChange();
+        transport.flush();
+        publishStatus();
+      }
+    } catch (IOException | RuntimeException e) {
+      failure = e;
+      LOG.log(Level.ERROR, "node " + config.id() + ": stopping after a fatal error", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      running = false;
+      publishStatus();
+    }
+  }
+
+  private void handle(Inbound in) throws IOException {
+    if (in instanceof Inbound.PeerMessage) {
+      raft.step(((Inbound.PeerMessage) in).message());
+    } else if (in instanceof Inbound.ClientRequest) {
+      pendingClientRequests.decrementAndGet();
+      onClientRequest((Inbound.ClientRequest) in);
+    } else if (in instanceof Inbound.ClientQuery) {
+      onQuery((Inbound.ClientQuery) in);
+    }
+  }
+
+  private void onClientRequest(Inbound.ClientRequest r) throws IOException {
+    ProposeResult result = raft.propose(List.of(r.payload()));
+    if (result instanceof ProposeResult.NotLeader) {
+      int leader = ((ProposeResult.NotLeader) result).leaderId();
+      r.from().send(new Frame.NotLeader(r.requestId(), leader, config.address(leader)));
+      return;
+    }
+    // A retry (same clientId and seq) replaces the earlier waiter: the newest connection answers.
+    waiting.put(
+        new SessionKey(r.request().clientId(), r.request().seq()),
+        new Waiting(r.from(), r.requestId()));
+    // Vanilla: persist (and fsync) this entry on its own before the next request is proposed.
+    handleReadies();
+  }
+
+  private void onQuery(Inbound.ClientQuery q) {
+    Frame query = q.query();
+    if (query instanceof Frame.LeaderQuery) {
+      int leader = raft.leaderId();
+      q.from()
+          .send(
+              new Frame.LeaderInfo(
+                  ((Frame.LeaderQuery) query).requestId(),
+                  leader,
+                  config.address(leader),
+                  raft.term()));
+    } else if (query instanceof Frame.StatusQuery) {
+      q.from()
+          .send(
+              new Frame.StatusInfo(
+                  ((Frame.StatusQuery) query).requestId(), currentStatus().fields()));
+    }
+  }
+
+  /** Handles Readies one at a time, in the order the {@link Ready} contract requires. */
+  private void handleReadies() throws IOException {
+    while (raft.hasReady()) {
+      Ready ready = raft.ready();
+      if (ready.mustPersist()) {
+        store.persist(ready.hardState(), ready.entries());
+      }
+      for (Message m : ready.messages()) {
+        transport.send(m);
+      }
+      for (Entry e : ready.committedEntries()) {
+        apply(e);
+      }
+      // This loop never calls readIndex (vanilla reads go through the log), so readStates is
+      // always empty.
+      raft.advance(ready);
+    }
+  }
+
+  private void apply(Entry e) {
+    Applied applied = kv.apply(e);
+    if (applied == null || applied.request() == null) {
+      return;
+    }
+    Waiting w =
+        waiting.remove(new SessionKey(applied.request().clientId(), applied.request().seq()));
+    if (w != null) {
+      w.connection()
+          .send(new Frame.ClientReply(w.requestId(), KvCodec.encodeReply(applied.reply())));
+    }
+  }
+
+  private void noticeRoleChange() {
+    Role role = raft.role();
+    int leader = raft.leaderId();
+    if (role != lastRole || leader != lastLeader) {
+      LOG.log(
+          Level.INFO,
+          "node {0}: {1} in term {2}, leader {3}",
+          config.id(),
+          role,
+          raft.term(),
+          leader == 0 ? "unknown" : Integer.toString(leader));
+      if (lastRole == Role.LEADER && role != Role.LEADER) {
+        // Entries proposed here may still commit under the next leader and be answered then;
+        // waiters whose client has gone can never be answered.
+        waiting.values().removeIf(w -> !w.connection().isOpen());
+      }
+      lastRole = role;
+      lastLeader = leader;
+    }
+  }
+
+  private NodeStatus currentStatus() {
+    return new NodeStatus(
+        config.id(),
+        raft.role(),
+        raft.term(),
+        raft.leaderId(),
+        raft.commitIndex(),
+        kv.appliedIndex(),
+        raft.lastIndex(),
+        config.variant(),
+        config.durability().flagName(),
+        store.syncCount());
+  }
+
+  private void publishStatus() {
+    status = currentStatus();
+  }
+}

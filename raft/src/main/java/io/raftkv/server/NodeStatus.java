@@ -1,0 +1,38 @@
+package io.raftkv.server;
+
+import io.raftkv.core.Role;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A snapshot of one node's state, published by the node loop after every iteration so that other
+ * threads (tests, metrics) can read it without touching the {@code RaftNode}.
+ */
+public record NodeStatus(
+    int id,
+    Role role,
+    long term,
+    int leaderId,
+    long commitIndex,
+    long appliedIndex,
+    long lastIndex,
+    String variant,
+    String durability,
+    long fsyncs) {
+
+  /** The fields of a {@code StatusInfo} answer, in a fixed order. */
+  public Map<String, String> fields() {
+    Map<String, String> f = new LinkedHashMap<>();
+    f.put("id", Integer.toString(id));
+    f.put("role", role.name());
+    f.put("term", Long.toString(term));
+    f.put("leader", Integer.toString(leaderId));
+    f.put("commitIndex", Long.toString(commitIndex));
+    f.put("appliedIndex", Long.toString(appliedIndex));
+    f.put("lastIndex", Long.toString(lastIndex));
+    f.put("variant", variant);
+    f.put("durability", durability);
+    f.put("fsyncs", Long.toString(fsyncs));
+    return f;
+  }
+}

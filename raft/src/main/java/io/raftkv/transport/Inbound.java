@@ -1,0 +1,45 @@
+package io.raftkv.transport;
+
+import io.raftkv.core.Message;
+import io.raftkv.kv.KvRequest;
+import io.raftkv.wire.Frame;
+import java.util.Objects;
+
+/** Something that arrived on a connection, decoded, for the node loop. */
+public sealed interface Inbound
+    permits Inbound.PeerMessage, Inbound.ClientRequest, Inbound.ClientQuery {
+
+  /** A Raft message from an accepted peer (its {@code from} matches the peer's handshake). */
+  record PeerMessage(Message message) implements Inbound {
+    public PeerMessage {
+      Objects.requireNonNull(message, "message");
+    }
+  }
+
+  /**
+   * A key-value request from a client.
+   *
+   * @param payload the request as it arrived ({@code KvCodec.encode(request)}), to be proposed as
+   *     is
+   */
+  // The array is never mutated once received.
+  @SuppressWarnings("ArrayRecordComponent")
+  record ClientRequest(ClientConnection from, long requestId, KvRequest request, byte[] payload)
+      implements Inbound {
+    public ClientRequest {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(payload, "payload");
+    }
+  }
+
+  /** A {@link Frame.LeaderQuery} or {@link Frame.StatusQuery}, answered by every node. */
+  record ClientQuery(ClientConnection from, Frame query) implements Inbound {
+    public ClientQuery {
+      Objects.requireNonNull(from, "from");
+      if (!(query instanceof Frame.LeaderQuery) && !(query instanceof Frame.StatusQuery)) {
+        throw new IllegalArgumentException("not a query: " + query);
+      }
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package io.raftkv.transport.netty;
+
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.raftkv.core.Message;
+import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvRequest;
+import io.raftkv.kv.MalformedCommandException;
+import io.raftkv.transport.Inbound;
+import io.raftkv.transport.InboundSink;
+import io.raftkv.wire.Frame;
+import io.raftkv.wire.WireCodec;
+import java.lang.System.Logger.Level;
+
+/**
+ * The last handler of an accepted connection: checks the {@link Frame.Handshake} (the first frame
+ * must be one; a peer must name this cluster and a known node id other than this node), then hands
+ * every frame, decoded, to the node loop's {@link InboundSink}. Anything unexpected (a malformed
+ * frame, a frame of the wrong kind, a peer message claiming another sender) closes this connection
+ * with a logged reason; the node keeps serving its other connections.
+ *
+ * <p>One instance per channel; runs on that channel's event loop only.
+ */
+final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame> {
+  private static final System.Logger LOG =
+      System.getLogger(AcceptedConnectionHandler.class.getName());
+
+  private enum State {
+    AWAIT_HANDSHAKE,
+    PEER,
+    CLIENT
+  }
+
+  private final TransportSettings settings;
+  private final InboundSink sink;
+  private final NettyTransport transport;
+  private final FrameDecoder decoder;
+  private State state = State.AWAIT_HANDSHAKE;
+  private int peerId;
+  private NettyClientConnection client;
+  private boolean closing;
+
+  AcceptedConnectionHandler(
+      TransportSettings settings,
+      InboundSink sink,
+      NettyTransport transport,
+      FrameDecoder decoder) {
+    this.settings = settings;
+    this.sink = sink;
+    this.transport = transport;
+    this.decoder = decoder;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+    if (closing) {
+      return;
+    }
+    switch (state) {
+      case AWAIT_HANDSHAKE:
+        onHandshake(ctx, frame);
+        return;
+      case PEER:
+        onPeerFrame(ctx, frame);
+        return;
+      case CLIENT:
+        onClientFrame(ctx, frame);
+        return;
+    }
+  }
+
+  private void onHandshake(ChannelHandlerContext ctx, Frame frame) {
+    if (!(frame instanceof Frame.Handshake)) {
+      reject(ctx, "expected a Handshake first, got " + frame.getClass().getSimpleName());
+      return;
+    }
+    Frame.Handshake h = (Frame.Handshake) frame;
+    if (h.version() != WireCodec.PROTOCOL_VERSION) {
+      reject(
+          ctx,
+          "unsupported protocol version "
+              + h.version()
+              + "; this node speaks "
+              + WireCodec.PROTOCOL_VERSION);
+      return;
+    }
+    if (h.kind() == Frame.Handshake.Kind.CLIENT) {
+      state = State.CLIENT;
+      client = new NettyClientConnection(ctx.channel(), transport);
+      return;
+    }
+    if (!h.clusterId().equals(settings.clusterId())) {
+      reject(
+          ctx,
+          "cluster id '"
+              + h.clusterId()
+              + "' is not this node's cluster '"
+              + settings.clusterId()
+              + "'");
+      return;
+    }
+    if (h.nodeId() == settings.selfId() || !settings.members().containsKey(h.nodeId())) {
+      reject(
+          ctx,
+          "unknown node id "
+              + h.nodeId()
+              + " (cluster members: "
+              + settings.members().keySet()
+              + ", this node: "
+              + settings.selfId()
+              + ")");
+      return;
+    }
+    state = State.PEER;
+    peerId = h.nodeId();
+    LOG.log(
+        Level.DEBUG,
+        "node {0}: accepted peer {1} from {2}",
+        settings.selfId(),
+        peerId,
+        ctx.channel().remoteAddress());
+  }
+
+  private void onPeerFrame(ChannelHandlerContext ctx, Frame frame) {
+    if (!(frame instanceof Frame.PeerMessage)) {
+      closeWith(ctx, "peer " + peerId + " sent " + frame.getClass().getSimpleName());
+      return;
+    }
+    Message m = ((Frame.PeerMessage) frame).message();
+    if (m.from() != peerId || m.to() != settings.selfId()) {
+      closeWith(ctx, "peer " + peerId + " sent a message from " + m.from() + " to " + m.to());
+      return;
+    }
+    sink.offer(new Inbound.PeerMessage(m));
+  }
+
+  private void onClientFrame(ChannelHandlerContext ctx, Frame frame) {
+    if (frame instanceof Frame.ClientRequest) {
+      Frame.ClientRequest r = (Frame.ClientRequest) frame;
+      KvRequest request;
+      try {
+        request = KvCodec.decode(r.payload());
+      } catch (MalformedCommandException e) {
+        closeWith(ctx, "malformed request payload: " + e.getMessage());
+        return;
+      }
+      if (!sink.offer(new Inbound.ClientRequest(client, r.requestId(), request, r.payload()))) {
+        ChannelFuture unused = ctx.writeAndFlush(new Frame.Busy(r.requestId()));
+      }
+    } else if (frame instanceof Frame.LeaderQuery || frame instanceof Frame.StatusQuery) {
+      sink.offer(new Inbound.ClientQuery(client, frame));
+    } else {
+      closeWith(ctx, "a client sent " + frame.getClass().getSimpleName());
+    }
+  }
+
+  private void reject(ChannelHandlerContext ctx, String reason) {
+    LOG.log(
+        Level.WARNING,
+        "node {0}: refused handshake from {1}: {2}",
+        settings.selfId(),
+        ctx.channel().remoteAddress(),
+        reason);
+    closing = true;
+    ChannelFuture unused =
+        ctx.writeAndFlush(new Frame.HandshakeRejected(reason))
+            .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void closeWith(ChannelHandlerContext ctx, String reason) {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    LOG.log(
+        Level.WARNING,
+        "node {0}: closing connection from {1}: {2}",
+        settings.selfId(),
+        ctx.channel().remoteAddress(),
+        reason);
+    ChannelFuture unused = ctx.close();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    Throwable reason =
+        cause instanceof DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+    closeWith(ctx, reason.getClass().getSimpleName() + ": " + reason.getMessage());
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (!closing && decoder.bufferedBytes() > 0) {
+      LOG.log(
+          Level.WARNING,
+          "node {0}: connection from {1} ended in the middle of a frame ({2} bytes held)",
+          settings.selfId(),
+          ctx.channel().remoteAddress(),
+          decoder.bufferedBytes());
+    }
+    super.channelInactive(ctx);
+  }
+}

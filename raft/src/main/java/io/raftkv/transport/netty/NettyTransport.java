@@ -1,0 +1,198 @@
+package io.raftkv.transport.netty;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.raftkv.core.Message;
+import io.raftkv.transport.InboundSink;
+import io.raftkv.transport.Transport;
+import io.raftkv.wire.Frame;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Netty transport of one node: one listening port for peers and clients, and one outgoing
+ * {@link PeerLink} per peer, bound to this node's own host address so that a cluster on 127.0.0.1,
+ * 127.0.0.2, 127.0.0.3 can be partitioned per address by a firewall.
+ *
+ * <p>Every connection runs the same codec ({@link FrameDecoder}, {@link FrameEncoder}) and, if
+ * configured, a {@link LinkDelayHandler}. Accepted connections are checked by {@link
+ * AcceptedConnectionHandler} and then feed the {@link InboundSink}.
+ *
+ * <p>Threading contract: Netty threads (a small event loop group owned by this transport) only
+ * decode frames and hand them to the sink. {@link #send}, {@link #flush} and {@link
+ * io.raftkv.transport.ClientConnection#send} belong to the node loop thread: writes are queued on
+ * their channels and flushed together once per loop iteration. {@link #start} and {@link #close}
+ * are called by the owner, once each.
+ */
+public final class NettyTransport implements Transport {
+  private static final System.Logger LOG = System.getLogger(NettyTransport.class.getName());
+  private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
+
+  private final TransportSettings settings;
+  private final InboundSink sink;
+  private final EventLoopGroup group;
+  private final FrameEncoder encoder;
+  private final Map<Integer, PeerLink> links = new TreeMap<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
+
+  // Node loop thread only.
+  private final Set<Channel> toFlush = new HashSet<>();
+
+  private Channel serverChannel;
+  private volatile boolean closed;
+
+  /**
+   * A transport that is not yet listening.
+   *
+   * @param sink receives what arrives, from Netty threads
+   */
+  public NettyTransport(TransportSettings settings, InboundSink sink) {
+    this.settings = settings;
+    this.sink = sink;
+    this.encoder = new FrameEncoder(settings.maxFrameBytes());
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            2,
+            new DefaultThreadFactory("raftkv-net-" + settings.selfId(), true),
+            NioIoHandler.newFactory());
+  }
+
+  /**
+   * Listens on this node's address and starts connecting to every peer.
+   *
+   * @throws IOException if the port cannot be bound; the transport is then closed
+   */
+  public void start() throws IOException {
+    ServerBootstrap server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    accepted.add(ch);
+                    ChannelFuture unused = ch.closeFuture().addListener(f -> accepted.remove(ch));
+                    FrameDecoder decoder = newDecoder();
+                    ch.pipeline().addLast(decoder);
+                    addOutboundHandlers(ch.pipeline());
+                    ch.pipeline()
+                        .addLast(
+                            new AcceptedConnectionHandler(
+                                settings, sink, NettyTransport.this, decoder));
+                  }
+                });
+    ChannelFuture bound = server.bind(settings.selfAddress()).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      close();
+      throw new IOException(
+          "node " + settings.selfId() + " cannot listen on " + settings.selfAddress(),
+          bound.cause());
+    }
+    serverChannel = bound.channel();
+    LOG.log(
+        Level.INFO, "node {0}: listening on {1}", settings.selfId(), serverChannel.localAddress());
+    for (int peer : settings.members().keySet()) {
+      if (peer != settings.selfId()) {
+        PeerLink link = new PeerLink(settings, peer, group.next(), this);
+        links.put(peer, link);
+        link.start();
+      }
+    }
+  }
+
+  /** The address this transport listens on (useful when it was configured with port 0). */
+  public InetSocketAddress boundAddress() {
+    return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** Whether the outgoing link to {@code peer} is connected right now. */
+  public boolean isConnected(int peer) {
+    PeerLink link = links.get(peer);
+    return link != null && link.channel() != null && link.channel().isActive();
+  }
+
+  /** Peer messages dropped so far because their peer was not connected. */
+  public long droppedMessages() {
+    return dropped.get();
+  }
+
+  @Override
+  public void send(Message message) {
+    PeerLink link = links.get(message.to());
+    Channel ch = link == null ? null : link.channel();
+    if (ch == null || !ch.isActive()) {
+      dropped.incrementAndGet();
+      return;
+    }
+    ChannelFuture unused = ch.write(new Frame.PeerMessage(message), ch.voidPromise());
+    toFlush.add(ch);
+  }
+
+  @Override
+  public void flush() {
+    for (Channel ch : toFlush) {
+      ch.flush();
+    }
+    toFlush.clear();
+  }
+
+  /** Marks {@code ch} for the next {@link #flush}; node loop thread only. */
+  void markForFlush(Channel ch) {
+    toFlush.add(ch);
+  }
+
+  FrameDecoder newDecoder() {
+    return new FrameDecoder(settings.maxFrameBytes());
+  }
+
+  /** Adds the outbound side of the pipeline: the optional delay, then the encoder. */
+  void addOutboundHandlers(ChannelPipeline pipeline) {
+    // Outbound events flow from the tail to the head: the encoder runs first, then the delay.
+    if (!settings.linkDelay().isZero()) {
+      pipeline.addLast(new LinkDelayHandler(settings.linkDelay()));
+    }
+    pipeline.addLast(encoder);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (serverChannel != null) {
+      serverChannel.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+    }
+    for (PeerLink link : links.values()) {
+      link.close();
+    }
+    for (Channel ch : accepted) {
+      ch.close().awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS);
+    }
+    group
+        .shutdownGracefully(0, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(SHUTDOWN_TIMEOUT_MILLIS + 1000);
+  }
+}

@@ -1,0 +1,370 @@
+package io.raftkv.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.kv.Bytes;
+import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvReply;
+import io.raftkv.kv.KvRequest;
+import io.raftkv.wire.Frame;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RaftClientTest {
+  private static final Bytes K = Bytes.utf8("k");
+  private static final Bytes V = Bytes.utf8("v");
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+  }
+
+  private FakeNode node(FakeNode.Script script) throws IOException {
+    FakeNode n = new FakeNode(script);
+    toClose.add(n);
+    return n;
+  }
+
+  /** Short timeouts: 300 ms per attempt, 1.5 s per operation, 10..40 ms backoff. */
+  private RaftClient client(String... addresses) {
+    Map<Integer, String> cluster = new LinkedHashMap<>();
+    for (int i = 0; i < addresses.length; i++) {
+      cluster.put(i + 1, addresses[i]);
+    }
+    ClientOptions o =
+        ClientOptions.of(cluster)
+            .withRequestTimeout(Duration.ofMillis(300))
+            .withOperationDeadline(Duration.ofMillis(1500))
+            .withRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40));
+    RaftClient c = RaftClient.connect(o);
+    toClose.add(c);
+    return c;
+  }
+
+  private static <T> T await(CompletableFuture<T> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  private static Throwable failure(CompletableFuture<?> f) throws Exception {
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> f.get(10, TimeUnit.SECONDS));
+    return e.getCause();
+  }
+
+  private static String pair(KvRequest r) {
+    return r.clientId() + "/" + r.seq();
+  }
+
+  @Test
+  void putGetDeleteCasAgainstALeader() throws Exception {
+    FakeNode leader = node(FakeNode.leader(FakeNode.store()));
+    RaftClient c = client(leader.address());
+
+    await(c.put(K, V));
+    assertEquals(Optional.of(V), await(c.get(K)));
+    assertEquals(
+        new CasOutcome(false, Optional.of(V)), await(c.cas(K, Optional.empty(), Bytes.utf8("x"))));
+    assertEquals(
+        new CasOutcome(true, Optional.of(Bytes.utf8("x"))),
+        await(c.cas(K, Optional.of(V), Bytes.utf8("x"))));
+    await(c.delete(K));
+    assertEquals(Optional.empty(), await(c.get(K)));
+
+    List<KvRequest> seen = leader.kvRequests();
+    assertEquals(6, seen.size());
+    for (int i = 0; i < seen.size(); i++) {
+      assertEquals(c.clientId(), seen.get(i).clientId());
+      assertEquals(i + 1, seen.get(i).seq(), "one seq per operation, in order");
+    }
+    assertEquals(1, leader.handshakes(), "one connection, handshake first");
+  }
+
+  @Test
+  void followsNotLeaderRedirect() throws Exception {
+    FakeNode leader = node(FakeNode.leader(FakeNode.store()));
+    FakeNode follower = node(FakeNode.follower(2, leader.address()));
+    RaftClient c = client(follower.address(), leader.address());
+
+    await(c.put(K, V));
+    assertEquals(Optional.of(V), await(c.get(K)));
+
+    assertEquals(1, follower.kvRequests().size(), "the leader is remembered after the redirect");
+    assertEquals(pair(follower.kvRequests().get(0)), pair(leader.kvRequests().get(0)));
+    assertEquals(2, leader.kvRequests().size());
+  }
+
+  @Test
+  void droppedRequestIsRetriedWithTheSameClientIdAndSeq() throws Exception {
+    Map<Bytes, Bytes> store = FakeNode.store();
+    FakeNode leader =
+        node(
+            (n, request, count) ->
+                count == 0
+                    ? new FakeNode.Silent()
+                    : new FakeNode.Reply(FakeNode.answer(store, request)));
+    FakeNode follower = node(FakeNode.follower(1, leader.address()));
+    RaftClient c = client(leader.address(), follower.address());
+
+    await(c.put(K, V));
+
+    List<KvRequest> atLeader = leader.kvRequests();
+    assertEquals(2, atLeader.size());
+    assertEquals(pair(atLeader.get(0)), pair(atLeader.get(1)), "a retry keeps (clientId, seq)");
+    assertEquals(1, atLeader.get(0).seq());
+    assertEquals(pair(atLeader.get(0)), pair(follower.kvRequests().get(0)));
+    assertEquals(2, c.nextSeq());
+  }
+
+  @Test
+  void busyThenAck() throws Exception {
+    Map<Bytes, Bytes> store = FakeNode.store();
+    FakeNode leader =
+        node(
+            (n, request, count) ->
+                count < 2
+                    ? new FakeNode.Reply(new Frame.Busy(FakeNode.requestId(request)))
+                    : new FakeNode.Reply(FakeNode.answer(store, request)));
+    RaftClient c = client(leader.address());
+
+    await(c.put(K, V));
+
+    List<KvRequest> seen = leader.kvRequests();
+    assertEquals(3, seen.size());
+    assertEquals(pair(seen.get(0)), pair(seen.get(2)));
+    assertEquals(V, store.get(K));
+  }
+
+  @Test
+  void silentClusterFailsReadsWithNoQuorumWithinTheDeadline() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    FakeNode b = node(FakeNode.silent());
+    FakeNode d = node(FakeNode.silent());
+    RaftClient c = client(a.address(), b.address(), d.address());
+
+    long start = System.nanoTime();
+    Throwable t = failure(c.get(K));
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertInstanceOf(NoQuorumException.class, t);
+    assertTrue(t.getMessage().contains("no leader reachable"), t.getMessage());
+    assertTrue(t.getMessage().contains("tried 3 nodes"), t.getMessage());
+    assertTrue(ms >= 1000 && ms < 3000, "gave up after " + ms + " ms");
+  }
+
+  @Test
+  void unansweredUpdateHasAnUnknownOutcome() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    RaftClient c = client(a.address());
+
+    Throwable t = failure(c.put(K, V));
+
+    assertInstanceOf(OutcomeUnknownException.class, t);
+    assertTrue(t.getMessage().contains("may or may not"), t.getMessage());
+    assertEquals(2, c.nextSeq(), "the seq is never reused for another operation");
+  }
+
+  @Test
+  void unreachableClusterFailsUpdatesWithNoQuorum() throws Exception {
+    String closed1 = closedPort();
+    String closed2 = closedPort();
+    RaftClient c = client(closed1, closed2);
+
+    Throwable t = failure(c.put(K, V));
+
+    assertInstanceOf(NoQuorumException.class, t);
+    assertTrue(t.getMessage().contains("tried 2 nodes"), t.getMessage());
+  }
+
+  @Test
+  void connectionClosedByTheNodeIsRetriedOnAnotherNode() throws Exception {
+    FakeNode leader = node(FakeNode.leader(FakeNode.store()));
+    FakeNode closer = node((n, request, count) -> new FakeNode.Close());
+    RaftClient c = client(closer.address(), leader.address());
+
+    await(c.put(K, V));
+
+    assertEquals(1, closer.kvRequests().size());
+    assertEquals(pair(closer.kvRequests().get(0)), pair(leader.kvRequests().get(0)));
+  }
+
+  @Test
+  void updateLostWithItsConnectionOnEveryNodeHasAnUnknownOutcome() throws Exception {
+    FakeNode a = node((n, request, count) -> new FakeNode.Close());
+    FakeNode b = node((n, request, count) -> new FakeNode.Close());
+    RaftClient c = client(a.address(), b.address());
+
+    Throwable t = failure(c.delete(K));
+
+    assertInstanceOf(OutcomeUnknownException.class, t);
+    assertTrue(t.getMessage().contains("connection closed by the node"), t.getMessage());
+    assertEquals(1, a.kvRequests().stream().map(RaftClientTest::pair).distinct().count());
+  }
+
+  @Test
+  void malformedBytesCloseTheConnectionAndTheOperationIsRetriedElsewhere() throws Exception {
+    FakeNode leader = node(FakeNode.leader(FakeNode.store()));
+    // A length field of 0 is malformed.
+    FakeNode garbage = node((n, request, count) -> new FakeNode.Raw(new byte[] {0, 0, 0, 0, 1}));
+    RaftClient c = client(garbage.address(), leader.address());
+
+    await(c.put(K, V));
+
+    assertEquals(pair(garbage.kvRequests().get(0)), pair(leader.kvRequests().get(0)));
+    assertTrue(garbage.awaitConnectionsClosed(1, 5, TimeUnit.SECONDS), "the client closed it");
+  }
+
+  @Test
+  void expiredSessionIsRenewedWhenNothingCanHaveBeenApplied() throws Exception {
+    Map<Bytes, Bytes> store = FakeNode.store();
+    FakeNode leader =
+        node(
+            (n, request, count) -> {
+              KvRequest r = KvCodec.decode(((Frame.ClientRequest) request).payload());
+              if (r.seq() > 1) {
+                KvReply expired = new KvReply.Failure(KvReply.Code.SESSION_EXPIRED, "gone");
+                return new FakeNode.Reply(
+                    new Frame.ClientReply(
+                        FakeNode.requestId(request), KvCodec.encodeReply(expired)));
+              }
+              return new FakeNode.Reply(FakeNode.answer(store, request));
+            });
+    RaftClient c = client(leader.address());
+    await(c.put(K, V));
+    long firstId = c.clientId();
+
+    await(c.put(K, Bytes.utf8("w")));
+
+    List<KvRequest> seen = leader.kvRequests();
+    assertEquals(3, seen.size());
+    assertEquals(2, seen.get(1).seq());
+    assertNotEquals(firstId, seen.get(2).clientId());
+    assertEquals(1, seen.get(2).seq());
+    assertEquals(Bytes.utf8("w"), store.get(K));
+    assertEquals(2, c.nextSeq());
+  }
+
+  @Test
+  void redirectCircleIsBoundedByTheDeadline() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    FakeNode b = node(FakeNode.follower(1, a.address()));
+    a.script(FakeNode.follower(2, b.address()));
+    RaftClient c = client(a.address(), b.address());
+
+    Throwable t = failure(c.put(K, V));
+
+    assertInstanceOf(NoQuorumException.class, t, "every attempt was refused: not applied");
+    assertTrue(t.getMessage().contains("not leader (leader 1 at"), t.getMessage());
+  }
+
+  @Test
+  void attemptsAreBoundedInCount() throws Exception {
+    FakeNode busy =
+        node(
+            (n, request, count) -> new FakeNode.Reply(new Frame.Busy(FakeNode.requestId(request))));
+    ClientOptions o =
+        ClientOptions.of(Map.of(1, busy.address()))
+            .withRetryBackoff(Duration.ofMillis(1), Duration.ofMillis(2))
+            .withMaxAttempts(3);
+    RaftClient c = RaftClient.connect(o);
+    toClose.add(c);
+
+    Throwable t = failure(c.put(K, V));
+
+    assertInstanceOf(NoQuorumException.class, t);
+    assertTrue(t.getMessage().contains("in 3 attempts"), t.getMessage());
+    assertEquals(3, busy.kvRequests().size());
+  }
+
+  @Test
+  void parsesClusters() {
+    assertEquals(
+        Map.of(1, "127.0.0.1:7001", 2, "localhost:7002"),
+        ClientOptions.parseCluster("1=127.0.0.1:7001, 2=localhost:7002"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("1=a:1,1=b:2"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("1=nohost"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("0=a:1"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster("1=a:70000"));
+    assertThrows(IllegalArgumentException.class, () -> ClientOptions.parseCluster(""));
+  }
+
+  @Test
+  void oneOperationAtATimePerSession() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    RaftClient c = client(a.address());
+    CompletableFuture<Void> first = c.put(K, V);
+
+    assertThrows(IllegalStateException.class, () -> c.get(K));
+
+    assertInstanceOf(OutcomeUnknownException.class, failure(first));
+  }
+
+  @Test
+  void leaderAndStatus() throws Exception {
+    FakeNode leader = node(FakeNode.leader(FakeNode.store()));
+    FakeNode other =
+        node(
+            (n, request, count) ->
+                new FakeNode.Reply(
+                    new Frame.LeaderInfo(FakeNode.requestId(request), 2, "127.0.0.1:9", 5)));
+    RaftClient c = client(other.address(), leader.address());
+
+    assertEquals(new Leader(2, "127.0.0.1:9", 5, other.address()), await(c.leader()));
+    assertEquals(Map.of("role", "LEADER"), await(c.status(2)));
+    assertThrows(IllegalArgumentException.class, () -> c.status(7));
+  }
+
+  @Test
+  void manySessionsShareOnePool() throws Exception {
+    FakeNode leader = node(FakeNode.leader(FakeNode.store()));
+    ClientConnectionPool pool =
+        ClientConnectionPool.open(ClientOptions.of(Map.of(1, leader.address())));
+    toClose.add(pool);
+    List<CompletableFuture<Void>> puts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      RaftClient s = pool.newSession();
+      Bytes key = Bytes.utf8("k" + i);
+      puts.add(s.put(key, V).thenCompose(v -> s.put(key, V)));
+    }
+    await(CompletableFuture.allOf(puts.toArray(new CompletableFuture<?>[0])));
+
+    assertEquals(400, leader.kvRequests().size());
+    assertEquals(1, leader.handshakes(), "all sessions share one connection");
+  }
+
+  @Test
+  void closingTheClientFailsTheRunningOperation() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    RaftClient c = client(a.address());
+    CompletableFuture<Void> put = c.put(K, V);
+
+    c.close();
+
+    assertInstanceOf(RaftClientException.class, failure(put));
+  }
+
+  private static String closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "127.0.0.1:" + s.getLocalPort();
+    }
+  }
+}
