@@ -42,7 +42,7 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
   private final FrameSplitter splitter = new FrameSplitter();
   private volatile boolean closed;
-  private volatile String closeReason = "connection closed";
+  private volatile String closeReason = "connection closed by the node";
 
   /**
    * A request waiting for its answer. Its state goes from {@link #WAITING} to {@link #WRITTEN} when
@@ -206,8 +206,7 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     closed = true;
-    failAll(
-        closeReason.equals("connection closed") ? "connection closed by the node" : closeReason);
+    failAll(closeReason);
   }
 
   @Override

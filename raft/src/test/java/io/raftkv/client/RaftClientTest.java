@@ -221,6 +221,24 @@ class RaftClientTest {
   }
 
   @Test
+  void reconnectsToANodeAfterItClosedTheConnection() throws Exception {
+    Map<Bytes, Bytes> store = FakeNode.store();
+    FakeNode only =
+        node(
+            (n, request, count) ->
+                count == 0
+                    ? new FakeNode.Close()
+                    : new FakeNode.Reply(FakeNode.answer(store, request)));
+    RaftClient c = client(only.address());
+
+    await(c.put(K, V));
+
+    assertEquals(2, only.handshakes(), "a new connection, handshake first");
+    assertEquals(pair(only.kvRequests().get(0)), pair(only.kvRequests().get(1)));
+    assertEquals(V, store.get(K));
+  }
+
+  @Test
   void malformedBytesCloseTheConnectionAndTheOperationIsRetriedElsewhere() throws Exception {
     FakeNode leader = node(FakeNode.leader(FakeNode.store()));
     // A length field of 0 is malformed.
