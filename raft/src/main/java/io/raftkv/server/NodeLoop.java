@@ -203,20 +203,20 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private void handle(Inbound in) throws IOException {
-    if (in instanceof Inbound.PeerMessage) {
-      raft.step(((Inbound.PeerMessage) in).message());
-    } else if (in instanceof Inbound.ClientRequest) {
+    if (in instanceof Inbound.PeerMessage p) {
+      raft.step(p.message());
+    } else if (in instanceof Inbound.ClientRequest r) {
       pendingClientRequests.decrementAndGet();
-      onClientRequest((Inbound.ClientRequest) in);
-    } else if (in instanceof Inbound.ClientQuery) {
-      onQuery((Inbound.ClientQuery) in);
+      onClientRequest(r);
+    } else if (in instanceof Inbound.ClientQuery q) {
+      onQuery(q);
     }
   }
 
   private void onClientRequest(Inbound.ClientRequest r) throws IOException {
     ProposeResult result = raft.propose(List.of(r.payload()));
-    if (result instanceof ProposeResult.NotLeader) {
-      int leader = ((ProposeResult.NotLeader) result).leaderId();
+    if (result instanceof ProposeResult.NotLeader notLeader) {
+      int leader = notLeader.leaderId();
       r.from().send(new Frame.NotLeader(r.requestId(), leader, config.address(leader)));
       return;
     }
@@ -228,20 +228,14 @@ public final class NodeLoop implements AutoCloseable {
 
   private void onQuery(Inbound.ClientQuery q) {
     Frame query = q.query();
-    if (query instanceof Frame.LeaderQuery) {
+    if (query instanceof Frame.LeaderQuery leaderQuery) {
       int leader = raft.leaderId();
       q.from()
           .send(
               new Frame.LeaderInfo(
-                  ((Frame.LeaderQuery) query).requestId(),
-                  leader,
-                  config.address(leader),
-                  raft.term()));
-    } else if (query instanceof Frame.StatusQuery) {
-      q.from()
-          .send(
-              new Frame.StatusInfo(
-                  ((Frame.StatusQuery) query).requestId(), currentStatus().fields()));
+                  leaderQuery.requestId(), leader, config.address(leader), raft.term()));
+    } else if (query instanceof Frame.StatusQuery statusQuery) {
+      q.from().send(new Frame.StatusInfo(statusQuery.requestId(), currentStatus().fields()));
     }
   }
 
