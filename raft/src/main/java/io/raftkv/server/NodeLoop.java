@@ -60,8 +60,12 @@ public final class NodeLoop implements AutoCloseable {
   private final AtomicInteger pendingClientRequests = new AtomicInteger();
   private final InboundSink inbox = this::offer;
 
-  /** Clients waiting for the entry of (clientId, seq) to apply. Loop thread only. */
-  private final Map<SessionKey, Waiting> waiting = new HashMap<>();
+  /**
+   * The client waiting for its request to apply, by clientId. A client has at most one request
+   * outstanding (see {@code KvRequest}), so a newer request replaces an older one and the map holds
+   * at most one waiter per client. Loop thread only.
+   */
+  private final Map<Long, Waiting> waiting = new HashMap<>();
 
   private Transport transport;
   private Thread thread;
@@ -72,9 +76,7 @@ public final class NodeLoop implements AutoCloseable {
   private Role lastRole;
   private int lastLeader = -1;
 
-  private record SessionKey(long clientId, long seq) {}
-
-  private record Waiting(ClientConnection connection, long requestId) {}
+  private record Waiting(long seq, ClientConnection connection, long requestId) {}
 
   /**
    * A node rebuilt from what {@code store} holds (Raft Figure 2: term, vote and log survive a
@@ -201,47 +203,39 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private void handle(Inbound in) throws IOException {
-    if (in instanceof Inbound.PeerMessage) {
-      raft.step(((Inbound.PeerMessage) in).message());
-    } else if (in instanceof Inbound.ClientRequest) {
+    if (in instanceof Inbound.PeerMessage p) {
+      raft.step(p.message());
+    } else if (in instanceof Inbound.ClientRequest r) {
       pendingClientRequests.decrementAndGet();
-      onClientRequest((Inbound.ClientRequest) in);
-    } else if (in instanceof Inbound.ClientQuery) {
-      onQuery((Inbound.ClientQuery) in);
+      onClientRequest(r);
+    } else if (in instanceof Inbound.ClientQuery q) {
+      onQuery(q);
     }
   }
 
   private void onClientRequest(Inbound.ClientRequest r) throws IOException {
     ProposeResult result = raft.propose(List.of(r.payload()));
-    if (result instanceof ProposeResult.NotLeader) {
-      int leader = ((ProposeResult.NotLeader) result).leaderId();
+    if (result instanceof ProposeResult.NotLeader notLeader) {
+      int leader = notLeader.leaderId();
       r.from().send(new Frame.NotLeader(r.requestId(), leader, config.address(leader)));
       return;
     }
     // A retry (same clientId and seq) replaces the earlier waiter: the newest connection answers.
-    waiting.put(
-        new SessionKey(r.request().clientId(), r.request().seq()),
-        new Waiting(r.from(), r.requestId()));
+    waiting.put(r.request().clientId(), new Waiting(r.request().seq(), r.from(), r.requestId()));
     // Vanilla: persist (and fsync) this entry on its own before the next request is proposed.
     handleReadies();
   }
 
   private void onQuery(Inbound.ClientQuery q) {
     Frame query = q.query();
-    if (query instanceof Frame.LeaderQuery) {
+    if (query instanceof Frame.LeaderQuery leaderQuery) {
       int leader = raft.leaderId();
       q.from()
           .send(
               new Frame.LeaderInfo(
-                  ((Frame.LeaderQuery) query).requestId(),
-                  leader,
-                  config.address(leader),
-                  raft.term()));
-    } else if (query instanceof Frame.StatusQuery) {
-      q.from()
-          .send(
-              new Frame.StatusInfo(
-                  ((Frame.StatusQuery) query).requestId(), currentStatus().fields()));
+                  leaderQuery.requestId(), leader, config.address(leader), raft.term()));
+    } else if (query instanceof Frame.StatusQuery statusQuery) {
+      q.from().send(new Frame.StatusInfo(statusQuery.requestId(), currentStatus().fields()));
     }
   }
 
@@ -269,9 +263,9 @@ public final class NodeLoop implements AutoCloseable {
     if (applied == null || applied.request() == null) {
       return;
     }
-    Waiting w =
-        waiting.remove(new SessionKey(applied.request().clientId(), applied.request().seq()));
-    if (w != null) {
+    Waiting w = waiting.get(applied.request().clientId());
+    if (w != null && w.seq() == applied.request().seq()) {
+      waiting.remove(applied.request().clientId());
       w.connection()
           .send(new Frame.ClientReply(w.requestId(), KvCodec.encodeReply(applied.reply())));
     }

@@ -160,8 +160,9 @@ class NodeLoopTest {
     FakeConnection c = new FakeConnection();
     loop.inbox().offer(request(c, 1, 1, new KvCommand.Put(Bytes.utf8("k"), Bytes.utf8("v"))));
     assertInstanceOf(Frame.ClientReply.class, c.next());
-    NodeStatus before = loop.status();
     loop.close();
+    // Read once the loop has stopped: the snapshot is then final.
+    NodeStatus before = loop.status();
 
     startLoop();
     NodeStatus after = loop.status();

@@ -137,6 +137,27 @@ class ServerClusterTest {
   }
 
   @Test
+  void aNewLeaderTakesOverWhenTheLeaderStops() throws Exception {
+    startCluster(Durability.MEMORY, null);
+    int first = awaitLeader();
+    RawClient c = client(first);
+    assertEquals(
+        new KvReply.Ack(), execute(c, new KvCommand.Put(Bytes.utf8("k"), Bytes.utf8("1"))));
+    long oldTerm = servers.get(first).status().term();
+    servers.remove(first).close();
+    int second = awaitLeader();
+    assertNotEquals(first, second);
+    assertTrue(servers.get(second).status().term() > oldTerm);
+    RawClient c2 = client(second);
+    assertEquals(
+        new KvReply.Value(Bytes.utf8("1")), execute(c2, new KvCommand.Get(Bytes.utf8("k"))));
+    assertEquals(
+        new KvReply.Ack(), execute(c2, new KvCommand.Put(Bytes.utf8("k"), Bytes.utf8("2"))));
+    assertEquals(
+        new KvReply.Value(Bytes.utf8("2")), execute(c2, new KvCommand.Get(Bytes.utf8("k"))));
+  }
+
+  @Test
   void followerAnswersNotLeaderWithTheLeadersAddress() throws Exception {
     startCluster(Durability.MEMORY, null);
     int leader = awaitLeader();

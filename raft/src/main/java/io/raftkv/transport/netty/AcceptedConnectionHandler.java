@@ -73,11 +73,10 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
   }
 
   private void onHandshake(ChannelHandlerContext ctx, Frame frame) {
-    if (!(frame instanceof Frame.Handshake)) {
+    if (!(frame instanceof Frame.Handshake h)) {
       reject(ctx, "expected a Handshake first, got " + frame.getClass().getSimpleName());
       return;
     }
-    Frame.Handshake h = (Frame.Handshake) frame;
     if (h.version() != WireCodec.PROTOCOL_VERSION) {
       reject(
           ctx,
@@ -125,11 +124,11 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
   }
 
   private void onPeerFrame(ChannelHandlerContext ctx, Frame frame) {
-    if (!(frame instanceof Frame.PeerMessage)) {
+    if (!(frame instanceof Frame.PeerMessage peerMessage)) {
       closeWith(ctx, "peer " + peerId + " sent " + frame.getClass().getSimpleName());
       return;
     }
-    Message m = ((Frame.PeerMessage) frame).message();
+    Message m = peerMessage.message();
     if (m.from() != peerId || m.to() != settings.selfId()) {
       closeWith(ctx, "peer " + peerId + " sent a message from " + m.from() + " to " + m.to());
       return;
@@ -138,8 +137,7 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
   }
 
   private void onClientFrame(ChannelHandlerContext ctx, Frame frame) {
-    if (frame instanceof Frame.ClientRequest) {
-      Frame.ClientRequest r = (Frame.ClientRequest) frame;
+    if (frame instanceof Frame.ClientRequest r) {
       KvRequest request;
       try {
         request = KvCodec.decode(r.payload());

@@ -170,13 +170,13 @@ final class PeerLink {
   final class ReplyHandler extends SimpleChannelInboundHandler<Frame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-      if (frame instanceof Frame.HandshakeRejected) {
+      if (frame instanceof Frame.HandshakeRejected rejected) {
         LOG.log(
             Level.WARNING,
             "node {0}: peer {1} refused the handshake: {2}",
             selfId,
             peerId,
-            ((Frame.HandshakeRejected) frame).reason());
+            rejected.reason());
       } else {
         LOG.log(
             Level.WARNING,
