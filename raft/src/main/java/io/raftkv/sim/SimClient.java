@@ -178,77 +178,55 @@ final class SimClient {
     events.after(random.nextLong(500) + 1, this::startNext);
   }
 
+  /** The current command as a completed operation with {@code reply}. */
   private Operation completed(KvReply reply) {
     long ret = history.stamp();
-    if (command instanceof KvCommand.Put p) {
-      return new Operation(
-          index,
-          OpType.PUT,
-          p.key().toUtf8(),
-          p.value().toUtf8(),
-          null,
-          callStamp,
-          ret,
-          true,
-          false);
-    }
-    if (command instanceof KvCommand.Delete d) {
-      return new Operation(
-          index, OpType.DELETE, d.key().toUtf8(), null, null, callStamp, ret, true, false);
-    }
-    if (command instanceof KvCommand.Get g) {
+    String key = command.keys().get(0).toUtf8();
+    if (command instanceof KvCommand.Get) {
       Bytes v = ((KvReply.Value) reply).value();
-      history.saw(g.key().toUtf8(), v);
-      return new Operation(
-          index,
-          OpType.GET,
-          g.key().toUtf8(),
-          v == null ? null : v.toUtf8(),
-          null,
-          callStamp,
-          ret,
-          true,
-          false);
+      history.saw(key, v);
+      return operation(v == null ? null : v.toUtf8(), ret, true, false);
     }
-    KvCommand.Cas c = (KvCommand.Cas) command;
-    KvReply.CasResult r = (KvReply.CasResult) reply;
-    history.saw(c.key().toUtf8(), r.current());
-    return new Operation(
-        index,
-        OpType.CAS,
-        c.key().toUtf8(),
-        c.value().toUtf8(),
-        c.expected() == null ? null : c.expected().toUtf8(),
-        callStamp,
-        ret,
-        r.swapped(),
-        false);
+    if (command instanceof KvCommand.Cas) {
+      KvReply.CasResult r = (KvReply.CasResult) reply;
+      history.saw(key, r.current());
+      return operation(written(), ret, r.swapped(), false);
+    }
+    return operation(written(), ret, true, false);
   }
 
+  /** The current command as an operation whose outcome the client never learned. */
   private Operation unknown() {
+    return operation(command instanceof KvCommand.Get ? null : written(), 0, false, true);
+  }
+
+  /** The value the current command writes, or null (get, delete). */
+  private String written() {
     if (command instanceof KvCommand.Put p) {
-      return new Operation(
-          index, OpType.PUT, p.key().toUtf8(), p.value().toUtf8(), null, callStamp, 0, false, true);
+      return p.value().toUtf8();
     }
-    if (command instanceof KvCommand.Delete d) {
-      return new Operation(
-          index, OpType.DELETE, d.key().toUtf8(), null, null, callStamp, 0, false, true);
+    if (command instanceof KvCommand.Cas c) {
+      return c.value().toUtf8();
     }
-    if (command instanceof KvCommand.Get g) {
-      return new Operation(
-          index, OpType.GET, g.key().toUtf8(), null, null, callStamp, 0, false, true);
+    return null;
+  }
+
+  private Operation operation(String value, long returnStamp, boolean ok, boolean unknown) {
+    OpType type;
+    String expected = null;
+    if (command instanceof KvCommand.Put) {
+      type = OpType.PUT;
+    } else if (command instanceof KvCommand.Delete) {
+      type = OpType.DELETE;
+    } else if (command instanceof KvCommand.Get) {
+      type = OpType.GET;
+    } else {
+      type = OpType.CAS;
+      Bytes e = ((KvCommand.Cas) command).expected();
+      expected = e == null ? null : e.toUtf8();
     }
-    KvCommand.Cas c = (KvCommand.Cas) command;
-    return new Operation(
-        index,
-        OpType.CAS,
-        c.key().toUtf8(),
-        c.value().toUtf8(),
-        c.expected() == null ? null : c.expected().toUtf8(),
-        callStamp,
-        0,
-        false,
-        true);
+    String key = command.keys().get(0).toUtf8();
+    return new Operation(index, type, key, value, expected, callStamp, returnStamp, ok, unknown);
   }
 
   /** Records an operation still outstanding when the simulation ends. */

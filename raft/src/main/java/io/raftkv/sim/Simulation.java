@@ -65,7 +65,7 @@ public final class Simulation {
               () -> nextClientId++,
               settings.keys(),
               timeoutMicros,
-              20 * timeoutMicros));
+              6 * timeoutMicros));
     }
     Nemesis nemesis = new Nemesis(settings.scenario(), events, network, nodes, random.split());
     nodes.forEach(SimNode::start);
