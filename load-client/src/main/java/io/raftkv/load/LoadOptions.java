@@ -1,0 +1,223 @@
+package io.raftkv.load;
+
+import io.raftkv.client.ClientOptions;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The options of {@code run}, parsed by hand from the command line.
+ *
+ * @param ops operations to measure after warm-up, or 0 to run for {@code duration}
+ * @param rate target operations per second per client (paced mode), or 0 for closed loop
+ */
+public record LoadOptions(
+    String cluster,
+    int clients,
+    Workload workload,
+    long seed,
+    Duration warmup,
+    Duration duration,
+    long ops,
+    double rate,
+    Path out,
+    Duration timeout,
+    int ioThreads) {
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: load-client.jar run --cluster 1=host:port,2=host:port,... [options]",
+          "  --clients 16               virtual clients, one request outstanding each",
+          "  --mix put=50,get=50        operation weights (put, get, cas, multiPut)",
+          "  --keys 1000                key count",
+          "  --distribution uniform     uniform | zipfian",
+          "  --seed 1                   seed of the workload generators",
+          "  --value-size 100           bytes per value",
+          "  --warmup 3s                excluded from the results",
+          "  --duration 10s             measured time (or --ops N)",
+          "  --ops N                    measured operations instead of a duration",
+          "  --rate R                   paced mode: R ops/s per client, latency from intended"
+              + " send time",
+          "  --out DIR                  output directory (default results/load-<time>)",
+          "  --timeout 10s              client operation deadline, retries included",
+          "  --io-threads 2             client event loop threads");
+
+  /** Parses the arguments after {@code run}. */
+  public static LoadOptions parse(String[] args) throws UsageException {
+    String cluster = null;
+    int clients = 16;
+    String mix = "put=50,get=50";
+    int keys = 1000;
+    String distribution = "uniform";
+    long seed = 1;
+    int valueSize = 100;
+    Duration warmup = Duration.ofSeconds(3);
+    Duration duration = Duration.ofSeconds(10);
+    long ops = 0;
+    double rate = 0;
+    Path out = null;
+    Duration timeout = Duration.ofSeconds(10);
+    int ioThreads = 2;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (!flag.startsWith("--")) {
+        throw new UsageException("unexpected argument: " + flag);
+      }
+      String value;
+      int eq = flag.indexOf('=');
+      if (eq > 0) {
+        value = flag.substring(eq + 1);
+        flag = flag.substring(0, eq);
+      } else {
+        if (i + 1 >= args.length) {
+          throw new UsageException("missing value for " + flag);
+        }
+        value = args[++i];
+      }
+      switch (flag) {
+        case "--cluster" -> cluster = value;
+        case "--clients" -> clients = positiveInt(flag, value);
+        case "--mix" -> mix = value;
+        case "--keys" -> keys = positiveInt(flag, value);
+        case "--distribution" -> distribution = value;
+        case "--seed" -> seed = parseLong(flag, value);
+        case "--value-size" -> valueSize = nonNegativeInt(flag, value);
+        case "--warmup" -> warmup = parseDuration(flag, value, true);
+        case "--duration" -> duration = parseDuration(flag, value, false);
+        case "--ops" -> {
+          ops = parseLong(flag, value);
+          if (ops <= 0) {
+            throw new UsageException("--ops must be positive: " + value);
+          }
+        }
+        case "--rate" -> rate = positiveDouble(flag, value);
+        case "--out" -> out = Path.of(value);
+        case "--timeout" -> timeout = parseDuration(flag, value, false);
+        case "--io-threads" -> ioThreads = positiveInt(flag, value);
+        default -> throw new UsageException("unknown flag: " + flag);
+      }
+    }
+    if (cluster == null) {
+      throw new UsageException("missing required flag --cluster");
+    }
+    try {
+      ClientOptions.parseCluster(cluster);
+    } catch (RuntimeException e) {
+      throw new UsageException("bad --cluster " + cluster + ": " + e.getMessage());
+    }
+    Workload.Distribution dist;
+    try {
+      dist = Workload.Distribution.valueOf(distribution.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "bad --distribution " + distribution + " (expected uniform or zipfian)");
+    }
+    Workload workload = new Workload(parseMix(mix), keys, dist, valueSize);
+    if (out == null) {
+      out =
+          Path.of(
+              "results",
+              "load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+    return new LoadOptions(
+        cluster, clients, workload, seed, warmup, duration, ops, rate, out, timeout, ioThreads);
+  }
+
+  /** Parses {@code put=50,get=50}. */
+  static Map<Op, Integer> parseMix(String spec) throws UsageException {
+    Map<Op, Integer> mix = new EnumMap<>(Op.class);
+    int total = 0;
+    for (String part : spec.split(",", -1)) {
+      String[] kv = part.split("=", -1);
+      if (kv.length != 2) {
+        throw new UsageException("bad --mix entry '" + part + "' (expected op=weight)");
+      }
+      Op op = Op.byLabel(kv[0].trim());
+      if (op == null) {
+        throw new UsageException(
+            "unknown operation in --mix: " + kv[0] + " (expected put, get, cas or multiPut)");
+      }
+      if (mix.containsKey(op)) {
+        throw new UsageException("operation twice in --mix: " + kv[0]);
+      }
+      int w = nonNegativeInt("--mix " + op.label(), kv[1].trim());
+      mix.put(op, w);
+      total += w;
+    }
+    if (total <= 0) {
+      throw new UsageException("--mix needs a positive weight: " + spec);
+    }
+    return mix;
+  }
+
+  /** Parses {@code 500ms}, {@code 3s}, {@code 1m}; a bare number is seconds. */
+  static Duration parseDuration(String flag, String value, boolean zeroAllowed)
+      throws UsageException {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    Duration d;
+    try {
+      if (v.endsWith("ms")) {
+        d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("s")) {
+        d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else if (v.endsWith("m")) {
+        d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      } else {
+        d = Duration.ofSeconds(Long.parseLong(v));
+      }
+    } catch (NumberFormatException e) {
+      throw new UsageException("bad duration for " + flag + ": " + value + " (e.g. 500ms, 3s, 1m)");
+    }
+    if (d.isNegative() || (!zeroAllowed && d.isZero())) {
+      throw new UsageException(flag + " must be " + (zeroAllowed ? "" : "positive") + ": " + value);
+    }
+    return d;
+  }
+
+  private static long parseLong(String flag, String value) throws UsageException {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("bad number for " + flag + ": " + value);
+    }
+  }
+
+  private static int nonNegativeInt(String flag, String value) throws UsageException {
+    long v = parseLong(flag, value);
+    if (v < 0 || v > Integer.MAX_VALUE) {
+      throw new UsageException(flag + " out of range: " + value);
+    }
+    return (int) v;
+  }
+
+  private static int positiveInt(String flag, String value) throws UsageException {
+    int v = nonNegativeInt(flag, value);
+    if (v == 0) {
+      throw new UsageException(flag + " must be positive: " + value);
+    }
+    return v;
+  }
+
+  private static double positiveDouble(String flag, String value) throws UsageException {
+    double v;
+    try {
+      v = Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException("bad number for " + flag + ": " + value);
+    }
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw new UsageException(flag + " must be positive: " + value);
+    }
+    return v;
+  }
+
+  /** True in paced mode. */
+  public boolean paced() {
+    return rate > 0;
+  }
+}
