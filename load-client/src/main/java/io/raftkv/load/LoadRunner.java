@@ -323,8 +323,8 @@ public final class LoadRunner {
               generator.nextKey(), Optional.of(generator.nextValue()), generator.nextValue());
         case MULTI_PUT:
           List<KeyValue> entries = new ArrayList<>();
-          for (int i = 0; i < Workload.MULTI_PUT_SIZE; i++) {
-            Bytes key = generator.nextKey();
+          for (int k : generator.nextDistinctKeyIndexes(Workload.MULTI_PUT_SIZE)) {
+            Bytes key = WorkloadGenerator.key(k);
             entries.add(new KeyValue(key, generator.nextValue()));
           }
           return session.multiPut(entries);

@@ -34,6 +34,28 @@ public final class WorkloadGenerator {
     return key(nextKeyIndex());
   }
 
+  /**
+   * Up to {@code n} distinct key indexes (fewer only if there are fewer keys), in draw order: a
+   * multiPut must name each key once. Draws again on a repeat; after a bounded number of repeats (a
+   * very skewed distribution) fills with the lowest unused indexes.
+   */
+  public int[] nextDistinctKeyIndexes(int n) {
+    int want = Math.min(n, workload.keys());
+    java.util.LinkedHashSet<Integer> chosen = new java.util.LinkedHashSet<>();
+    for (int tries = 0; chosen.size() < want && tries < 64 * want; tries++) {
+      chosen.add(nextKeyIndex());
+    }
+    for (int i = 0; chosen.size() < want; i++) {
+      chosen.add(i);
+    }
+    int[] out = new int[want];
+    int j = 0;
+    for (int k : chosen) {
+      out[j++] = k;
+    }
+    return out;
+  }
+
   /** The key of index {@code i}. */
   public static Bytes key(int i) {
     return Bytes.utf8("k" + i);

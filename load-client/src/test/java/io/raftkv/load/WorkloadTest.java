@@ -73,6 +73,18 @@ class WorkloadTest {
   }
 
   @Test
+  void multiPutKeysAreDistinctEvenUnderSkew() {
+    Workload w = new Workload(Map.of(Op.MULTI_PUT, 1), 5, Workload.Distribution.ZIPFIAN, 1);
+    WorkloadGenerator g = w.generator(5, 0);
+    for (int i = 0; i < 10_000; i++) {
+      int[] keys = g.nextDistinctKeyIndexes(4);
+      assertEquals(4, keys.length);
+      assertEquals(4, java.util.Arrays.stream(keys).distinct().count());
+    }
+    assertEquals(5, g.nextDistinctKeyIndexes(8).length);
+  }
+
+  @Test
   void valuesHaveExactlyTheConfiguredSize() {
     for (int size : new int[] {0, 1, 100, 4096}) {
       Workload w = new Workload(Map.of(Op.PUT, 1), 10, Workload.Distribution.UNIFORM, size);
