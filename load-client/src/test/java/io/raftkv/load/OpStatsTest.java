@@ -1,0 +1,45 @@
+package io.raftkv.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.raftkv.client.NoQuorumException;
+import io.raftkv.client.OutcomeUnknownException;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+
+class OpStatsTest {
+  @Test
+  void pacedModeKeepsTheCorrectedAndTheUncorrectedLatencyApart() {
+    OpStats s = new OpStats(Op.GET, true, null, null);
+    s.recordSuccess(5_000_000, 1_000_000);
+    s.rollInterval();
+    OpResult r = s.result();
+    assertEquals(5_000_000.0, r.histogram().getMaxValue(), 5_000.0);
+    assertEquals(1_000_000.0, r.uncorrected().getMaxValue(), 1_000.0);
+  }
+
+  @Test
+  void closedLoopRecordsOnlyTheActualLatency() {
+    OpStats s = new OpStats(Op.PUT, false, null, null);
+    s.recordSuccess(5_000_000, 1_000_000);
+    s.rollInterval();
+    OpResult r = s.result();
+    assertEquals(1_000_000.0, r.histogram().getMaxValue(), 1_000.0);
+    assertNull(r.uncorrected());
+  }
+
+  @Test
+  void errorsAreCountedByKind() {
+    OpStats s = new OpStats(Op.PUT, false, null, null);
+    s.recordError(LoadRunner.errorKind(new CompletionException(new NoQuorumException("x"))));
+    s.recordError(LoadRunner.errorKind(new OutcomeUnknownException("y")));
+    s.recordError(LoadRunner.errorKind(new TimeoutException()));
+    s.recordError(LoadRunner.errorKind(new TimeoutException()));
+    assertEquals(
+        Map.of("no_quorum", 1L, "outcome_unknown", 1L, "timeout", 2L), s.result().errors());
+    assertEquals(4, s.result().errorCount());
+  }
+}
