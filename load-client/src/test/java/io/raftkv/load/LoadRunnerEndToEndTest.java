@@ -46,14 +46,15 @@ class LoadRunnerEndToEndTest {
     Map<Integer, InetSocketAddress> members = new TreeMap<>();
     for (int id = 1; id <= 3; id++) {
       try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        members.put(id, new InetSocketAddress("127.0.0.1", s.getLocalPort()));
+        members.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
       }
     }
     for (int id = 1; id <= 3; id++) {
       servers.add(RaftServer.start(ServerConfig.memory(id, members)));
     }
     StringJoiner spec = new StringJoiner(",");
-    members.forEach((id, a) -> spec.add(id + "=127.0.0.1:" + a.getPort()));
+    members.forEach(
+        (id, a) -> spec.add(id + "=" + a.getAddress().getHostAddress() + ":" + a.getPort()));
     return spec.toString();
   }
 

@@ -17,8 +17,8 @@ class OpStatsTest {
     s.recordSuccess(5_000_000, 1_000_000);
     s.rollInterval();
     OpResult r = s.result();
-    assertEquals(5_000_000.0, r.histogram().getMaxValue(), 5_000.0);
-    assertEquals(1_000_000.0, r.uncorrected().getMaxValue(), 1_000.0);
+    assertEquals(5_000_000.0, (double) r.histogram().getMaxValue(), 5_000.0);
+    assertEquals(1_000_000.0, (double) r.uncorrected().getMaxValue(), 1_000.0);
   }
 
   @Test
@@ -27,7 +27,7 @@ class OpStatsTest {
     s.recordSuccess(5_000_000, 1_000_000);
     s.rollInterval();
     OpResult r = s.result();
-    assertEquals(1_000_000.0, r.histogram().getMaxValue(), 1_000.0);
+    assertEquals(1_000_000.0, (double) r.histogram().getMaxValue(), 1_000.0);
     assertNull(r.uncorrected());
   }
 
