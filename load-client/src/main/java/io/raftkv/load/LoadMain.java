@@ -4,8 +4,8 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * {@code java -jar load-client.jar run --cluster ... [options]}. Exit codes: 0 success, 1 the run
- * failed, 2 usage error.
+ * {@code java -jar load-client.jar run --cluster ... [options]} and {@code check HISTORY.jsonl}.
+ * Exit codes: 0 success, 1 the run failed (or the history is not linearizable), 2 usage error.
  */
 public final class LoadMain {
   private LoadMain() {}
@@ -17,7 +17,7 @@ public final class LoadMain {
   /** Runs the command line; returns the exit code. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length == 0) {
-      err.println("error: missing command (expected run)");
+      err.println("error: missing command (expected run or check)");
       err.println(LoadOptions.USAGE);
       return 2;
     }
@@ -25,8 +25,11 @@ public final class LoadMain {
       out.println(LoadOptions.USAGE);
       return 0;
     }
+    if (args[0].equals("check")) {
+      return CheckCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     if (!args[0].equals("run")) {
-      err.println("error: unknown command: " + args[0] + " (expected run)");
+      err.println("error: unknown command: " + args[0] + " (expected run or check)");
       err.println(LoadOptions.USAGE);
       return 2;
     }
