@@ -1,5 +1,6 @@
 package io.raftkv.kv;
 
+import io.raftkv.codec.ByteWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -211,46 +212,10 @@ public final class KvCodec {
     throw new IllegalArgumentException("no wire code for " + code);
   }
 
-  /** A growable big-endian output buffer. */
-  private static final class Writer {
-    private byte[] buf = new byte[64];
-    private int len;
-
-    private void ensure(int more) {
-      if (buf.length - len < more) {
-        long wanted = Math.max((long) buf.length * 2, (long) len + more);
-        if (wanted > Integer.MAX_VALUE - 8) {
-          throw new IllegalArgumentException("encoding larger than 2 GiB");
-        }
-        buf = Arrays.copyOf(buf, (int) wanted);
-      }
-    }
-
-    void u8(byte v) {
-      ensure(1);
-      buf[len++] = v;
-    }
-
-    void i32(int v) {
-      ensure(4);
-      for (int shift = 24; shift >= 0; shift -= 8) {
-        buf[len++] = (byte) (v >>> shift);
-      }
-    }
-
-    void i64(long v) {
-      ensure(8);
-      for (int shift = 56; shift >= 0; shift -= 8) {
-        buf[len++] = (byte) (v >>> shift);
-      }
-    }
-
+  /** Adds the command codec's byte strings to the shared writer. */
+  private static final class Writer extends ByteWriter {
     void bytes(Bytes b) {
-      byte[] a = b.array();
-      i32(a.length);
-      ensure(a.length);
-      System.arraycopy(a, 0, buf, len, a.length);
-      len += a.length;
+      bytes(b.array());
     }
 
     void nullable(Bytes b) {
@@ -260,10 +225,6 @@ public final class KvCodec {
         u8((byte) 1);
         bytes(b);
       }
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, len);
     }
   }
 
