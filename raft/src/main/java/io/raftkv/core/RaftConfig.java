@@ -1,8 +1,14 @@
 package io.raftkv.core;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
 /**
- * The knobs of one Raft node. A variant is a named preset of this record ({@link #vanilla()});
- * every optimization is a field of its own so it can be switched on alone.
+ * The knobs of one Raft node. A variant is a named preset of this record ({@link #vanilla()},
+ * {@link #optimized()}); every optimization is a flag of its own so it can be switched on alone
+ * ({@link #withSetting(String, String)}, the {@code --set flag=value} of the server, the load
+ * client and the benchmarks).
  *
  * <p>Times are in ticks: the caller decides how long a tick is (the server uses {@code tickMillis}
  * of wall time, the simulator virtual milliseconds).
@@ -14,12 +20,25 @@ package io.raftkv.core;
  * @param preVote whether a node probes with pre-votes before raising its term (thesis 9.6)
  * @param checkQuorum whether a leader that has not heard from a majority within an election timeout
  *     steps down (thesis 6.2)
- * @param maxEntriesPerAppend at most this many entries in one AppendEntries
+ * @param maxEntriesPerAppend with {@code batching}, at most this many entries in one AppendEntries
+ *     (without it, one)
  * @param maxBytesPerAppend at most about this many bytes of entries in one AppendEntries (at least
  *     one entry is always sent)
- * @param maxInflight at most this many AppendEntries in flight per follower
+ * @param maxInflight with {@code pipelining}, at most this many AppendEntries in flight per
+ *     follower (without it, one)
  * @param retransmitTicks an AppendEntries unanswered for this many ticks is presumed lost and
  *     replication to that follower restarts from its match index
+ * @param batching the node loop proposes every pending request at once and persists the batch with
+ *     one fsync (group commit); AppendEntries carry up to {@code maxEntriesPerAppend} entries
+ * @param pipelining up to {@code maxInflight} AppendEntries in flight per follower, {@code
+ *     nextIndex} advanced optimistically, probing again after a rejection
+ * @param leaseReads reads are served by the leader from its state machine while it holds a lease
+ *     confirmed by a majority, by ReadIndex otherwise; without it reads go through the log
+ * @param parallelLeaderWrite the leader sends AppendEntries before its own write of the same
+ *     entries is durable, and counts itself toward the commit only once it is
+ * @param maxClockDriftTicks how many ticks of clock drift a lease allows for over one election
+ *     timeout: a lease lasts {@code electionTicks - 1 - maxClockDriftTicks} ticks from the send
+ *     time of the round that confirmed it (the one tick covers the granularity of tick counting)
  */
 public record RaftConfig(
     int tickMillis,
@@ -30,7 +49,37 @@ public record RaftConfig(
     int maxEntriesPerAppend,
     long maxBytesPerAppend,
     int maxInflight,
-    int retransmitTicks) {
+    int retransmitTicks,
+    boolean batching,
+    boolean pipelining,
+    boolean leaseReads,
+    boolean parallelLeaderWrite,
+    int maxClockDriftTicks) {
+
+  /** The names {@link #preset(String)} knows, in the order comparisons list them. */
+  public static final List<String> PRESETS = List.of("vanilla", "optimized");
+
+  /** The optimization flags, each of which {@link #withSetting} can switch alone. */
+  public static final List<String> FLAGS =
+      List.of("batching", "pipelining", "leaseReads", "parallelLeaderWrite");
+
+  /** Every key {@link #withSetting} accepts. */
+  public static final List<String> SETTINGS =
+      List.of(
+          "batching",
+          "pipelining",
+          "leaseReads",
+          "parallelLeaderWrite",
+          "tickMillis",
+          "electionTicks",
+          "heartbeatTicks",
+          "preVote",
+          "checkQuorum",
+          "maxEntriesPerAppend",
+          "maxBytesPerAppend",
+          "maxInflight",
+          "retransmitTicks",
+          "maxClockDriftTicks");
 
   public RaftConfig {
     if (tickMillis < 1) {
@@ -46,34 +95,171 @@ public record RaftConfig(
     if (retransmitTicks < 1) {
       throw new IllegalArgumentException("retransmitTicks must be at least 1");
     }
+    if (maxClockDriftTicks < 0) {
+      throw new IllegalArgumentException("maxClockDriftTicks must be at least 0");
+    }
+    // The fields are assigned only after this body, so the lease length is computed here.
+    int lease = electionTicks - 1 - maxClockDriftTicks;
+    if (leaseReads && lease <= heartbeatTicks) {
+      throw new IllegalArgumentException(
+          "leaseReads needs electionTicks - 1 - maxClockDriftTicks ("
+              + lease
+              + ") above heartbeatTicks ("
+              + heartbeatTicks
+              + "), or no lease would ever be renewed in time");
+    }
   }
 
   /**
    * Textbook Raft (paper Figure 2): one entry per AppendEntries, one AppendEntries in flight per
-   * follower, with pre-vote and check-quorum. Ticks of 10 ms, elections after 150 to 300 ms.
+   * follower, reads through the log, with pre-vote and check-quorum. Ticks of 10 ms, elections
+   * after 150 to 300 ms, heartbeats every 30 ms.
    */
   public static RaftConfig vanilla() {
-    return new RaftConfig(10, 15, 3, true, true, 1, 1 << 20, 1, 6);
+    return new RaftConfig(
+        10, 15, 3, true, true, 256, 1 << 20, 16, 6, false, false, false, false, 2);
   }
 
-  /** The preset with the given name. */
+  /** Vanilla with every optimization flag on: batching, pipelining, lease reads, parallel write. */
+  public static RaftConfig optimized() {
+    return vanilla()
+        .withSetting("batching", "true")
+        .withSetting("pipelining", "true")
+        .withSetting("leaseReads", "true")
+        .withSetting("parallelLeaderWrite", "true");
+  }
+
+  /** The preset with the given name (one of {@link #PRESETS}). */
   public static RaftConfig preset(String variant) {
     return switch (variant) {
       case "vanilla" -> vanilla();
-      default -> throw new IllegalArgumentException("unknown variant: " + variant);
+      case "optimized" -> optimized();
+      default ->
+          throw new IllegalArgumentException(
+              "unknown variant '" + variant + "'; known: " + String.join(", ", PRESETS));
     };
   }
 
-  public RaftConfig withElectionTicks(int electionTicks, int heartbeatTicks) {
+  /** The preset named {@code variant} with every {@code settings} entry applied in order. */
+  public static RaftConfig of(String variant, Map<String, String> settings) {
+    RaftConfig c = preset(variant);
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      c = c.withSetting(e.getKey(), e.getValue());
+    }
+    return c;
+  }
+
+  /** How many entries one AppendEntries may carry under these flags. */
+  public int entriesPerAppend() {
+    return batching ? maxEntriesPerAppend : 1;
+  }
+
+  /** How many AppendEntries may be in flight per follower under these flags. */
+  public int inflightWindow() {
+    return pipelining ? maxInflight : 1;
+  }
+
+  /**
+   * How long a lease lasts, in ticks of the leader's clock from the send time of the round that
+   * confirmed it: less than the minimum election timeout by one tick (tick granularity) and by the
+   * drift bound (thesis 6.4.1).
+   */
+  public int leaseTicks() {
+    return electionTicks - 1 - maxClockDriftTicks;
+  }
+
+  /**
+   * This configuration with one setting changed ({@code --set key=value}); keys are {@link
+   * #SETTINGS}, booleans are {@code true}/{@code false}, numbers are decimal.
+   *
+   * @throws IllegalArgumentException naming the key or value that is wrong
+   */
+  public RaftConfig withSetting(String key, String value) {
+    String v = value.strip();
+    int tick = tickMillis;
+    int election = electionTicks;
+    int heartbeat = heartbeatTicks;
+    boolean pv = preVote;
+    boolean cq = checkQuorum;
+    int entries = maxEntriesPerAppend;
+    long bytes = maxBytesPerAppend;
+    int window = maxInflight;
+    int retransmit = retransmitTicks;
+    boolean batch = batching;
+    boolean pipe = pipelining;
+    boolean lease = leaseReads;
+    boolean parallel = parallelLeaderWrite;
+    int drift = maxClockDriftTicks;
+    switch (key) {
+      case "tickMillis" -> tick = intValue(key, v);
+      case "electionTicks" -> election = intValue(key, v);
+      case "heartbeatTicks" -> heartbeat = intValue(key, v);
+      case "preVote" -> pv = boolValue(key, v);
+      case "checkQuorum" -> cq = boolValue(key, v);
+      case "maxEntriesPerAppend" -> entries = intValue(key, v);
+      case "maxBytesPerAppend" -> bytes = intValue(key, v);
+      case "maxInflight" -> window = intValue(key, v);
+      case "retransmitTicks" -> retransmit = intValue(key, v);
+      case "batching" -> batch = boolValue(key, v);
+      case "pipelining" -> pipe = boolValue(key, v);
+      case "leaseReads" -> lease = boolValue(key, v);
+      case "parallelLeaderWrite" -> parallel = boolValue(key, v);
+      case "maxClockDriftTicks" -> drift = intValue(key, v);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown setting '" + key + "'; known: " + String.join(", ", SETTINGS));
+    }
     return new RaftConfig(
-        tickMillis,
-        electionTicks,
-        heartbeatTicks,
-        preVote,
-        checkQuorum,
-        maxEntriesPerAppend,
-        maxBytesPerAppend,
-        maxInflight,
-        retransmitTicks);
+        tick,
+        election,
+        heartbeat,
+        pv,
+        cq,
+        entries,
+        bytes,
+        window,
+        retransmit,
+        batch,
+        pipe,
+        lease,
+        parallel,
+        drift);
+  }
+
+  /** Vanilla timing with other election and heartbeat timeouts (tests). */
+  public RaftConfig withElectionTicks(int electionTicks, int heartbeatTicks) {
+    return withSetting("heartbeatTicks", Integer.toString(Math.min(heartbeatTicks, 1)))
+        .withSetting("electionTicks", Integer.toString(electionTicks))
+        .withSetting("heartbeatTicks", Integer.toString(heartbeatTicks));
+  }
+
+  /**
+   * The optimization flags and their values, for results and status ({@code batching=true,...}).
+   */
+  public String flagsDescription() {
+    return "batching="
+        + batching
+        + ",pipelining="
+        + pipelining
+        + ",leaseReads="
+        + leaseReads
+        + ",parallelLeaderWrite="
+        + parallelLeaderWrite;
+  }
+
+  private static int intValue(String key, String v) {
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": '" + v + "' is not a whole number");
+    }
+  }
+
+  private static boolean boolValue(String key, String v) {
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true", "on", "yes", "1" -> true;
+      case "false", "off", "no", "0" -> false;
+      default -> throw new IllegalArgumentException(key + ": '" + v + "' is not true or false");
+    };
   }
 }

@@ -539,11 +539,10 @@ public final class RaftNode {
    * messages of up to {@code maxEntriesPerAppend} entries each.
    */
   private void sendAppend(Progress p) {
-    while (p.canSend(config.maxInflight())) {
+    while (p.canSend(config.inflightWindow())) {
       long prevIndex = p.next - 1;
       List<Entry> entries =
-          log.slice(
-              p.next, log.lastIndex(), config.maxEntriesPerAppend(), config.maxBytesPerAppend());
+          log.slice(p.next, log.lastIndex(), config.entriesPerAppend(), config.maxBytesPerAppend());
       if (entries.isEmpty() && p.state == Progress.State.REPLICATE) {
         return;
       }

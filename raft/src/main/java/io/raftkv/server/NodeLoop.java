@@ -302,6 +302,7 @@ public final class NodeLoop implements AutoCloseable {
         kv.appliedIndex(),
         raft.lastIndex(),
         config.variant(),
+        raftConfig.flagsDescription(),
         config.durability().flagName(),
         store.syncCount());
   }

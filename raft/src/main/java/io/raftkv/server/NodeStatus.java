@@ -17,6 +17,7 @@ public record NodeStatus(
     long appliedIndex,
     long lastIndex,
     String variant,
+    String flags,
     String durability,
     long fsyncs) {
 
@@ -31,6 +32,7 @@ public record NodeStatus(
     f.put("appliedIndex", Long.toString(appliedIndex));
     f.put("lastIndex", Long.toString(lastIndex));
     f.put("variant", variant);
+    f.put("flags", flags);
     f.put("durability", durability);
     f.put("fsyncs", Long.toString(fsyncs));
     return f;

@@ -43,7 +43,7 @@ public final class RaftServer implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown variant
    */
   public static RaftServer start(ServerConfig config) throws IOException {
-    RaftConfig raftConfig = RaftConfig.preset(config.variant());
+    RaftConfig raftConfig = config.raftConfig();
     LogStore store = LogStore.open(config.dataDir(), config.durability());
     try {
       NodeLoop loop = new NodeLoop(config, raftConfig, store);
@@ -52,9 +52,10 @@ public final class RaftServer implements AutoCloseable {
       loop.start(transport);
       LOG.log(
           Level.INFO,
-          "node {0}: started ({1}, {2}, cluster {3})",
+          "node {0}: started ({1} {2}, {3}, cluster {4})",
           config.id(),
           config.variant(),
+          raftConfig.flagsDescription(),
           config.durability().flagName(),
           config.members());
       return new RaftServer(config, store, loop, transport);

@@ -1,5 +1,6 @@
 package io.raftkv.server;
 
+import io.raftkv.core.RaftConfig;
 import io.raftkv.storage.Durability;
 import io.raftkv.transport.netty.TransportSettings;
 import io.raftkv.wire.WireCodec;
@@ -7,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -23,6 +25,8 @@ import java.util.TreeMap;
  * @param linkDelay emulated one-way delay on every outgoing frame; zero for none
  * @param maxPendingClientRequests client requests queued for the node loop beyond which a client is
  *     answered {@code Busy}
+ * @param settings {@code --set} overrides of the variant's settings, applied in order ({@link
+ *     RaftConfig#withSetting})
  */
 public record ServerConfig(
     int id,
@@ -32,7 +36,8 @@ public record ServerConfig(
     Durability durability,
     String clusterId,
     Duration linkDelay,
-    int maxPendingClientRequests) {
+    int maxPendingClientRequests,
+    Map<String, String> settings) {
 
   public static final String DEFAULT_CLUSTER_ID = "raftkv";
   public static final int DEFAULT_MAX_PENDING_CLIENT_REQUESTS = 10_000;
@@ -53,6 +58,17 @@ public record ServerConfig(
     if (maxPendingClientRequests < 1) {
       throw new IllegalArgumentException("maxPendingClientRequests must be at least 1");
     }
+    settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    raftConfig(variant, settings);
+  }
+
+  /** The Raft settings of this node: the variant's preset with {@code settings} applied. */
+  public RaftConfig raftConfig() {
+    return raftConfig(variant, settings);
+  }
+
+  private static RaftConfig raftConfig(String variant, Map<String, String> settings) {
+    return RaftConfig.of(variant, settings);
   }
 
   /** A vanilla, in-memory node with default settings: handy for tests. */
@@ -65,13 +81,36 @@ public record ServerConfig(
         Durability.MEMORY,
         DEFAULT_CLUSTER_ID,
         Duration.ZERO,
-        DEFAULT_MAX_PENDING_CLIENT_REQUESTS);
+        DEFAULT_MAX_PENDING_CLIENT_REQUESTS,
+        Map.of());
   }
 
   /** The same configuration with another durability mode and data directory. */
   public ServerConfig withStorage(Durability durability, Path dataDir) {
     return new ServerConfig(
-        id, members, dataDir, variant, durability, clusterId, linkDelay, maxPendingClientRequests);
+        id,
+        members,
+        dataDir,
+        variant,
+        durability,
+        clusterId,
+        linkDelay,
+        maxPendingClientRequests,
+        settings);
+  }
+
+  /** The same configuration with another variant and settings. */
+  public ServerConfig withVariant(String variant, Map<String, String> settings) {
+    return new ServerConfig(
+        id,
+        members,
+        dataDir,
+        variant,
+        durability,
+        clusterId,
+        linkDelay,
+        maxPendingClientRequests,
+        settings);
   }
 
   /** The transport settings of this node. */

@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * <pre>
  * server --id 1 --cluster 1=127.0.0.1:7001,2=127.0.0.2:7002,3=127.0.0.3:7003 --data DIR
  *        [--variant vanilla] [--durability fsync|nosync|memory] [--cluster-id raftkv]
- *        [--link-delay 0ms] [--config FILE]
+ *        [--link-delay 0ms] [--set KEY=VALUE]... [--config FILE]
  * </pre>
  *
  * A config file is a Java properties file with the same keys without the leading dashes ({@code
@@ -42,7 +42,12 @@ public final class ServerMain {
   static final String USAGE =
       "usage: server --id N --cluster 1=HOST:PORT,2=HOST:PORT,... --data DIR"
           + " [--variant vanilla] [--durability fsync|nosync|memory] [--cluster-id NAME]"
-          + " [--link-delay 0ms] [--config FILE]";
+          + " [--link-delay 0ms] [--set KEY=VALUE]... [--config FILE]\n"
+          + "variants: "
+          + String.join(", ", RaftConfig.PRESETS)
+          + "; --set keys: "
+          + String.join(", ", RaftConfig.SETTINGS)
+          + " (in a config file: set.KEY=VALUE)";
 
   private static final List<String> KEYS =
       List.of("id", "cluster", "data", "variant", "durability", "cluster-id", "link-delay");
@@ -125,6 +130,7 @@ public final class ServerMain {
    */
   static ServerConfig parse(String[] args) throws UsageException {
     Map<String, String> flags = new LinkedHashMap<>();
+    Map<String, String> settings = new LinkedHashMap<>();
     int i = 0;
     if (args.length > 0 && args[0].equals("server")) {
       i = 1;
@@ -148,6 +154,10 @@ public final class ServerMain {
       } else {
         throw new UsageException("--" + name + " needs a value");
       }
+      if (name.equals("set")) {
+        addSettings(settings, value, "--set");
+        continue;
+      }
       if (!KEYS.contains(name) && !name.equals("config")) {
         throw new UsageException("unknown flag --" + name);
       }
@@ -156,15 +166,40 @@ public final class ServerMain {
       }
     }
     Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> allSettings = new LinkedHashMap<>();
     String configFile = flags.remove("config");
     if (configFile != null) {
-      values.putAll(readConfigFile(Path.of(configFile)));
+      values.putAll(readConfigFile(Path.of(configFile), allSettings));
     }
     values.putAll(flags);
-    return toConfig(values);
+    allSettings.putAll(settings);
+    return toConfig(values, allSettings);
   }
 
-  private static Map<String, String> readConfigFile(Path file) throws UsageException {
+  /** Adds {@code KEY=VALUE[,KEY=VALUE...]} to {@code settings}. */
+  private static void addSettings(Map<String, String> settings, String text, String where)
+      throws UsageException {
+    for (String item : text.split(",", -1)) {
+      int eq = item.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException(
+            where + ": '" + item + "' is not KEY=VALUE (for example batching=true)");
+      }
+      String key = item.substring(0, eq).strip();
+      if (!RaftConfig.SETTINGS.contains(key)) {
+        throw new UsageException(
+            where
+                + ": unknown setting '"
+                + key
+                + "'; known: "
+                + String.join(", ", RaftConfig.SETTINGS));
+      }
+      settings.put(key, item.substring(eq + 1).strip());
+    }
+  }
+
+  private static Map<String, String> readConfigFile(Path file, Map<String, String> settings)
+      throws UsageException {
     Properties p = new Properties();
     try (InputStream in = Files.newInputStream(file)) {
       p.load(in);
@@ -173,6 +208,10 @@ public final class ServerMain {
     }
     Map<String, String> values = new LinkedHashMap<>();
     for (String key : p.stringPropertyNames()) {
+      if (key.startsWith("set.")) {
+        addSettings(settings, key.substring(4) + "=" + p.getProperty(key), "--config " + file);
+        continue;
+      }
       if (!KEYS.contains(key)) {
         throw new UsageException(
             "--config: unknown key '" + key + "' in " + file + "; keys are " + KEYS);
@@ -182,7 +221,8 @@ public final class ServerMain {
     return values;
   }
 
-  private static ServerConfig toConfig(Map<String, String> v) throws UsageException {
+  private static ServerConfig toConfig(Map<String, String> v, Map<String, String> settings)
+      throws UsageException {
     String idText = required(v, "id");
     int id;
     try {
@@ -201,7 +241,16 @@ public final class ServerMain {
     try {
       RaftConfig.preset(variant);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--variant: unknown variant '" + variant + "'; known: vanilla");
+      throw new UsageException(
+          "--variant: unknown variant '"
+              + variant
+              + "'; known: "
+              + String.join(", ", RaftConfig.PRESETS));
+    }
+    try {
+      RaftConfig.of(variant, settings);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--set: " + e.getMessage());
     }
     Durability durability;
     try {
@@ -227,7 +276,8 @@ public final class ServerMain {
         durability,
         clusterId,
         linkDelay,
-        ServerConfig.DEFAULT_MAX_PENDING_CLIENT_REQUESTS);
+        ServerConfig.DEFAULT_MAX_PENDING_CLIENT_REQUESTS,
+        settings);
   }
 
   private static String required(Map<String, String> v, String key) throws UsageException {

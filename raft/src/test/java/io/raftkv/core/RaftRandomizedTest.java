@@ -40,10 +40,15 @@ class RaftRandomizedTest {
             3,
             rnd.nextInt(4) > 0,
             rnd.nextInt(4) > 0,
-            rnd.nextBoolean() ? 1 : 4,
+            4,
             1 << 20,
-            rnd.nextBoolean() ? 1 : 4,
-            6);
+            4,
+            6,
+            rnd.nextBoolean(),
+            rnd.nextBoolean(),
+            false,
+            false,
+            2);
     TestNetwork net = new TestNetwork(size, config, seed);
     SplittableRandom loss = new SplittableRandom(seed ^ 0x5DEECE66DL);
     int lossPercent = rnd.nextInt(20);

@@ -101,7 +101,8 @@ class NodeLoopTest {
         Durability.MEMORY,
         "test",
         Duration.ZERO,
-        maxPending);
+        maxPending,
+        Map.of());
   }
 
   private static Inbound.ClientRequest request(

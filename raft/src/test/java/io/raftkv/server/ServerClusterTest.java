@@ -197,6 +197,7 @@ class ServerClusterTest {
               "appliedIndex",
               "lastIndex",
               "variant",
+              "flags",
               "durability",
               "fsyncs"),
           List.copyOf(status.fields().keySet()));

@@ -1,8 +1,10 @@
 package io.raftkv.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.core.RaftConfig;
 import io.raftkv.storage.Durability;
 import io.raftkv.storage.LogStore;
 import io.raftkv.transport.netty.RawClient;
@@ -79,6 +81,49 @@ class ServerMainTest {
     assertEquals(Duration.ofNanos(250_000), c.linkDelay());
     assertEquals("vanilla", c.variant());
     assertEquals(Path.of("/tmp/x"), c.dataDir());
+  }
+
+  @Test
+  void setOverridesTheVariantsSettingsInOrder(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("node.properties");
+    Files.writeString(file, "set.maxInflight=4\nset.batching=true\n");
+    ServerConfig c =
+        ServerMain.parse(
+            args(
+                "server --id 1 --cluster "
+                    + CLUSTER
+                    + " --durability memory --config "
+                    + file
+                    + " --set pipelining=true,maxInflight=8 --set leaseReads=true"));
+    RaftConfig r = c.raftConfig();
+    assertTrue(r.batching());
+    assertTrue(r.pipelining());
+    assertTrue(r.leaseReads());
+    assertFalse(r.parallelLeaderWrite());
+    assertEquals(8, r.inflightWindow());
+  }
+
+  @Test
+  void optimizedPresetTurnsEveryFlagOn() throws Exception {
+    ServerConfig c =
+        ServerMain.parse(
+            args(
+                "server --id 1 --cluster " + CLUSTER + " --durability memory --variant optimized"));
+    RaftConfig r = c.raftConfig();
+    assertTrue(r.batching() && r.pipelining() && r.leaseReads() && r.parallelLeaderWrite());
+  }
+
+  @Test
+  void unknownOrMalformedSettingExitsWithTwo() {
+    String base = "--id 1 --cluster " + CLUSTER + " --durability memory --set ";
+    String err = runExpecting(ServerMain.EXIT_USAGE, (base + "warp=true").split(" "));
+    assertTrue(err.contains("unknown setting 'warp'"), err);
+    err = runExpecting(ServerMain.EXIT_USAGE, (base + "batching").split(" "));
+    assertTrue(err.contains("is not KEY=VALUE"), err);
+    err = runExpecting(ServerMain.EXIT_USAGE, (base + "batching=maybe").split(" "));
+    assertTrue(err.contains("batching: 'maybe' is not true or false"), err);
+    err = runExpecting(ServerMain.EXIT_USAGE, (base + "maxInflight=0").split(" "));
+    assertTrue(err.contains("must be >= 1"), err);
   }
 
   @Test
