@@ -126,6 +126,12 @@ public final class RaftNode {
     if (m.to() != id || !voters.contains(m.from()) || m.from() == id) {
       return;
     }
+    if (m instanceof Message.DurabilityLogRequest
+        || m instanceof Message.DurabilityLogResponse
+        || m instanceof Message.DurabilityLogPrune) {
+      // Fast-path recovery traffic belongs to the fast-path replica, not to Raft.
+      return;
+    }
     if (m.term() > term) {
       if (!onHigherTerm(m)) {
         return;

@@ -180,7 +180,7 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private boolean offer(Inbound in) {
-    if (in instanceof Inbound.ClientRequest) {
+    if (in instanceof Inbound.ClientRequest || in instanceof Inbound.NilextRequest) {
       if (pendingClientRequests.incrementAndGet() > config.maxPendingClientRequests()) {
         pendingClientRequests.decrementAndGet();
         return false;
