@@ -35,7 +35,7 @@ class SimMainTest {
     assertEquals(2, run("--scenarios", "EARTHQUAKE"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown scenario 'EARTHQUAKE'"));
     assertEquals(2, run("--variants", "turbo"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown variant: turbo"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown variant 'turbo'"));
     assertEquals(2, run("--nodes"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("missing value after --nodes"));
   }
