@@ -348,7 +348,13 @@ public final class FastPathReplica {
         }
       }
     }
-    // Updates this leader accepted in its own term during recovery come after the recovered ones.
+    // What is left of older terms is already in the Raft log (recovery skipped it): it leaves the
+    // log when applied. Updates accepted in this term during recovery come after the recovered.
+    for (NilextEntry e : log.snapshot()) {
+      if (e.term() < leaderTerm) {
+        proposed.add(e.id());
+      }
+    }
     orderNow();
   }
 
