@@ -136,9 +136,6 @@ public final class JmhSummary {
     Map<String, Object> primary = map(r.get("primaryMetric"));
     Map<String, Object> secondary = map(r.get("secondaryMetrics"));
     boolean sample = "sample".equals(r.get("mode"));
-    // Other modes have percentiles too, but over iterations, not over operations.
-    Map<String, Object> percentiles = sample ? map(primary.get("scorePercentiles")) : Map.of();
-    Map<String, Object> alloc = map(secondary.get("gc.alloc.rate.norm"));
     List<String> params = new ArrayList<>();
     map(r.get("params")).forEach((k, v) -> params.add(k + "=" + v));
     String common =
@@ -155,14 +152,33 @@ public final class JmhSummary {
             + " x "
             + r.get("measurementTime")
             + " | ";
+    appendMetric(md, method + common, primary, sample, map(secondary.get("gc.alloc.rate.norm")));
+    // The members of a group benchmark (@Group) are secondary metrics named by their method.
+    for (Map.Entry<String, Object> e : secondary.entrySet()) {
+      String metric = e.getKey();
+      if (!metric.startsWith("gc.") && !metric.startsWith("·") && !metric.matches("p\\d.*")) {
+        appendMetric(md, method + ":" + metric + common, map(e.getValue()), sample, Map.of());
+      }
+    }
+  }
+
+  /**
+   * The metric's cells after {@code head}; percentiles only in sample mode (else per iteration).
+   */
+  private static void appendMetric(
+      StringBuilder md,
+      String head,
+      Map<String, Object> metric,
+      boolean sample,
+      Map<String, Object> alloc) {
+    Map<String, Object> percentiles = sample ? map(metric.get("scorePercentiles")) : Map.of();
     md.append("| ")
-        .append(method)
-        .append(common)
-        .append(number(primary.get("score")))
+        .append(head)
+        .append(number(metric.get("score")))
         .append(" | ")
-        .append(number(primary.get("scoreError")))
+        .append(number(metric.get("scoreError")))
         .append(" | ")
-        .append(primary.get("scoreUnit"))
+        .append(metric.get("scoreUnit"))
         .append(" | ")
         .append(number(percentiles.get("50.0")))
         .append(" | ")
@@ -170,30 +186,6 @@ public final class JmhSummary {
         .append(" | ")
         .append(number(alloc.get("score")))
         .append(" |\n");
-    // The members of a group benchmark (@Group) are secondary metrics named by their method.
-    for (Map.Entry<String, Object> e : secondary.entrySet()) {
-      String metric = e.getKey();
-      if (metric.startsWith("gc.") || metric.startsWith("·") || metric.matches("p\\d.*")) {
-        continue;
-      }
-      Map<String, Object> m = map(e.getValue());
-      Map<String, Object> mp = map(m.get("scorePercentiles"));
-      md.append("| ")
-          .append(method)
-          .append(':')
-          .append(metric)
-          .append(common)
-          .append(number(m.get("score")))
-          .append(" | ")
-          .append(number(m.get("scoreError")))
-          .append(" | ")
-          .append(m.get("scoreUnit"))
-          .append(" | ")
-          .append(sample ? number(mp.get("50.0")) : "")
-          .append(" | ")
-          .append(sample ? number(mp.get("99.0")) : "")
-          .append(" |  |\n");
-    }
   }
 
   @SuppressWarnings("unchecked")
