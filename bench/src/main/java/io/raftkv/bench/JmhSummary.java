@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -95,22 +96,30 @@ public final class JmhSummary {
         .append(String.join(" ", strings(first.get("jvmArgs"))))
         .append("`\n");
     appendVariants(md, results);
-    String currentClass = null;
+    // JMH writes results mode by mode; one table per class reads better.
+    Map<String, List<Map<String, Object>>> byClass = new TreeMap<>();
     for (Map<String, Object> r : results) {
-      String benchmark = String.valueOf(r.get("benchmark"));
-      String shortName = benchmark.startsWith(PACKAGE) ? benchmark.substring(PACKAGE.length()) : "";
-      int dot = shortName.lastIndexOf('.');
-      String className = dot < 0 ? benchmark : shortName.substring(0, dot);
-      if (!className.equals(currentClass)) {
-        currentClass = className;
-        md.append("\n### ").append(className).append("\n\n");
-        md.append(
-            "| benchmark | params | mode | threads | forks x iterations | score | error | unit |"
-                + " p50 | p99 | alloc B/op |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-      }
-      appendRow(md, r, dot < 0 ? benchmark : shortName.substring(dot + 1));
+      byClass.computeIfAbsent(className(r), k -> new ArrayList<>()).add(r);
     }
+    for (Map.Entry<String, List<Map<String, Object>>> e : byClass.entrySet()) {
+      md.append("\n### ").append(e.getKey()).append("\n\n");
+      md.append(
+          "| benchmark | params | mode | threads | forks x iterations | score | error | unit |"
+              + " p50 | p99 | alloc B/op |\n");
+      md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+      for (Map<String, Object> r : e.getValue()) {
+        String benchmark = String.valueOf(r.get("benchmark"));
+        appendRow(md, r, benchmark.substring(benchmark.lastIndexOf('.') + 1));
+      }
+    }
+  }
+
+  /** The benchmark's class name, without the package when it is this one's. */
+  private static String className(Map<String, Object> r) {
+    String benchmark = String.valueOf(r.get("benchmark"));
+    int dot = benchmark.lastIndexOf('.');
+    String cls = dot < 0 ? "" : benchmark.substring(0, dot);
+    return cls.startsWith(PACKAGE) ? cls.substring(PACKAGE.length()) : cls;
   }
 
   private static void appendVariants(StringBuilder md, List<Map<String, Object>> results) {
@@ -153,10 +162,11 @@ public final class JmhSummary {
             + r.get("measurementTime")
             + " | ";
     appendMetric(md, method + common, primary, sample, map(secondary.get("gc.alloc.rate.norm")));
-    // The members of a group benchmark (@Group) are secondary metrics named by their method.
+    // The members of a group benchmark (@Group) are secondary metrics named by their method
+    // (their percentiles, "member:p0.50", are left out like the primary ones).
     for (Map.Entry<String, Object> e : secondary.entrySet()) {
       String metric = e.getKey();
-      if (!metric.startsWith("gc.") && !metric.startsWith("·") && !metric.matches("p\\d.*")) {
+      if (!metric.startsWith("gc.") && !metric.startsWith("·") && !metric.matches("(.*:)?p\\d.*")) {
         appendMetric(md, method + ":" + metric + common, map(e.getValue()), sample, Map.of());
       }
     }
