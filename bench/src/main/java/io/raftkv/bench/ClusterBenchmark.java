@@ -3,6 +3,7 @@ package io.raftkv.bench;
 import io.raftkv.client.ClientConnectionPool;
 import io.raftkv.client.ClientOptions;
 import io.raftkv.client.RaftClient;
+import io.raftkv.core.RaftConfig;
 import io.raftkv.kv.Bytes;
 import io.raftkv.storage.Durability;
 import java.io.IOException;
@@ -51,7 +52,7 @@ public class ClusterBenchmark extends RaftkvBenchmark {
   @State(Scope.Benchmark)
   public static class Cluster {
     /** A preset name of {@code RaftConfig.PRESETS}. */
-    @Param({"vanilla", "optimized"})
+    @Param({"vanilla", "optimized", "fastpath"})
     public String variant;
 
     /** {@code memory} or {@code fsync} (also {@code nosync}). */
@@ -71,7 +72,11 @@ public class ClusterBenchmark extends RaftkvBenchmark {
       RAFTKV_LOGGER.setLevel(java.util.logging.Level.WARNING);
       cluster = LoopbackCluster.start(variant, Durability.parse(durability));
       cluster.awaitLeader(Duration.ofSeconds(10));
-      pool = ClientConnectionPool.open(ClientOptions.of(cluster.clientAddresses()));
+      pool =
+          ClientConnectionPool.open(
+              ClientOptions.of(cluster.clientAddresses())
+                  .withFastPath(
+                      RaftConfig.preset(variant).nilextFastPath(), Duration.ofMillis(50)));
       byte[] v = new byte[valueBytes];
       Arrays.fill(v, (byte) 'v');
       value = Bytes.of(v);
