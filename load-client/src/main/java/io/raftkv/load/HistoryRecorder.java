@@ -52,6 +52,14 @@ public final class HistoryRecorder implements OperationObserver, AutoCloseable {
   }
 
   /**
+   * The history of one configuration of {@code compare} or {@code failover}: {@code
+   * <dir>/<label>.jsonl}, or null when {@code dir} is null (no {@code --history}).
+   */
+  static HistoryRecorder openIn(Path dir, String label) throws IOException {
+    return dir == null ? null : open(dir.resolve(label + ".jsonl"), 0);
+  }
+
+  /**
    * An observer that records into this file with client numbers shifted by {@code base}, so that
    * several runs against one cluster (the points of a sweep) form one history with distinct
    * clients.
