@@ -47,6 +47,7 @@ public final class Charts {
 
   static final int WIDTH = 900;
   static final int HEIGHT = 560;
+  static final int MAX_POINTS_WITH_SHAPES = 40;
 
   private static final Color[] COLORS = {
     new Color(0x1f77b4),
@@ -96,7 +97,13 @@ public final class Charts {
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, xAxis != XAxis.NINES);
+    int most = 0;
+    for (List<double[]> points : series.values()) {
+      most = Math.max(most, points.size());
+    }
+    // Marks on the points only where there are few of them; dense lines read better bare.
+    XYLineAndShapeRenderer renderer =
+        new XYLineAndShapeRenderer(true, xAxis != XAxis.NINES && most <= MAX_POINTS_WITH_SHAPES);
     for (int i = 0; i < data.getSeriesCount(); i++) {
       renderer.setSeriesPaint(i, COLORS[i % COLORS.length]);
       renderer.setSeriesStroke(i, new BasicStroke(2f));

@@ -136,7 +136,15 @@ public final class LoadRunner {
               TimeUnit.SECONDS.toNanos(1),
               TimeUnit.NANOSECONDS);
       ScheduledFuture<?> windowStart =
-          timer.schedule(atMeasureStart, options.warmup().toNanos(), TimeUnit.NANOSECONDS);
+          timer.schedule(
+              () -> {
+                for (OpStats s : stats.values()) {
+                  s.startMeasuredIntervals();
+                }
+                atMeasureStart.run();
+              },
+              options.warmup().toNanos(),
+              TimeUnit.NANOSECONDS);
       ScheduledFuture<?> windowEnd =
           options.ops() > 0
               ? null

@@ -11,9 +11,15 @@ import org.HdrHistogram.HistogramLogReader;
 /**
  * Throughput over time from the per-second interval logs a {@link LoadRunner} writes ({@code
  * <op>.hlog}, one interval histogram per second per operation): the counts of every operation type
- * added up per interval.
+ * added up per interval. The first interval starts at the end of the warm-up.
  */
 public final class Timeline {
+  /**
+   * Shorter intervals are left out: the last one of a run (from the last full second to the last
+   * completion) holds a few stragglers whose rate means little. It stays in the {@code .hlog}.
+   */
+  static final double MIN_INTERVAL_SECONDS = 0.5;
+
   private Timeline() {}
 
   /**
@@ -51,7 +57,7 @@ public final class Timeline {
     long origin = intervals.get(0)[0];
     for (long[] iv : intervals) {
       double seconds = (iv[1] - iv[0]) / 1000.0;
-      if (seconds > 0) {
+      if (seconds >= MIN_INTERVAL_SECONDS) {
         points.add(new double[] {(iv[1] - origin) / 1000.0, iv[2] / seconds});
       }
     }
