@@ -18,6 +18,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
@@ -76,13 +77,14 @@ public final class Charts {
       String yLabel,
       Map<String, List<double[]>> series,
       XAxis xAxis,
+      boolean logY,
       Marker marker)
       throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
       XYSeries s = new XYSeries(e.getKey(), false, true);
       for (double[] p : e.getValue()) {
-        if (xAxis != XAxis.LOG2 || p[0] > 0) {
+        if ((xAxis != XAxis.LOG2 || p[0] > 0) && (!logY || p[1] > 0)) {
           s.add(p[0], p[1]);
         }
       }
@@ -110,7 +112,17 @@ public final class Charts {
     }
     plot.setRenderer(renderer);
     plot.setDomainAxis(domainAxis(xAxis, xLabel));
-    ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+    if (logY) {
+      // Latencies span orders of magnitude between configurations: a log scale keeps all legible.
+      // LogarithmicAxis ticks at 1..9 x 10^n, with round labels (LogAxis labels are not round).
+      LogarithmicAxis y = new LogarithmicAxis(yLabel);
+      y.setStrictValuesFlag(false);
+      y.setAutoRangeNextLogFlag(true);
+      y.setNumberFormatOverride(new DecimalFormat("0.###"));
+      plot.setRangeAxis(y);
+    } else {
+      ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(true);
+    }
     if (marker != null) {
       ValueMarker m = new ValueMarker(marker.x(), Color.BLACK, new BasicStroke(1.5f));
       m.setLabel(marker.label());

@@ -137,6 +137,8 @@ public record ClusterOptions(
     // A placeholder cluster: the real one is known only once the nodes are started.
     load.add(new Flags.Flag("--cluster", "1=127.0.0.1:1"));
     load.add(new Flags.Flag("--out", "unused"));
+    // The client's half of the link delay: the nodes delay their replies, the client its requests.
+    load.add(new Flags.Flag("--client-delay", linkDelay.toNanos() / 1000 + "us"));
     LoadOptions template = LoadOptions.parse(Flags.join(load));
     if (template.ops() > 0) {
       throw new UsageException(command + " measures a fixed --duration per point, not --ops");
@@ -158,14 +160,7 @@ public record ClusterOptions(
               + " give --raft-jar)");
     }
     return new ClusterOptions(
-        list,
-        durability,
-        nodes,
-        linkDelay,
-        jar.toAbsolutePath(),
-        out,
-        template.withClientDelay(linkDelay),
-        history);
+        list, durability, nodes, linkDelay, jar.toAbsolutePath(), out, template, history);
   }
 
   private static String durability(String value) throws UsageException {

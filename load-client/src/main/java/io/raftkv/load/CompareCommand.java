@@ -195,33 +195,57 @@ final class CompareCommand {
         "successful ops/s",
         throughput,
         Charts.XAxis.LOG2,
+        false,
         null);
     Charts.line(
         dir.resolve("p99-vs-clients.png"),
         "p99 latency against clients (all operations)",
         "clients",
-        "p99 latency (ms)",
+        "p99 latency (ms, log scale)",
         p99,
         Charts.XAxis.LOG2,
+        true,
         null);
-    for (Map.Entry<Integer, Map<String, List<double[]>>> e : curves.entrySet()) {
+    perClientCount(
+        dir,
+        "latency-percentiles",
+        "Latency by percentile, %d clients (all operations)",
+        "percentile",
+        "latency (ms, log scale)",
+        curves,
+        Charts.XAxis.NINES,
+        true);
+    perClientCount(
+        dir,
+        "throughput-over-time",
+        "Throughput over the measured time, %d clients",
+        "seconds after warm-up",
+        "successful ops/s (per-second intervals)",
+        timelines,
+        Charts.XAxis.LINEAR,
+        false);
+  }
+
+  /** One plot per client count: {@code <name>-c<N>.png}, one line per configuration. */
+  private static void perClientCount(
+      Path dir,
+      String name,
+      String title,
+      String xLabel,
+      String yLabel,
+      Map<Integer, Map<String, List<double[]>>> byClients,
+      Charts.XAxis axis,
+      boolean logY)
+      throws IOException {
+    for (Map.Entry<Integer, Map<String, List<double[]>>> e : byClients.entrySet()) {
       Charts.line(
-          dir.resolve("latency-percentiles-" + Charts.clientsTag(e.getKey()) + ".png"),
-          "Latency by percentile, " + e.getKey() + " clients (all operations)",
-          "percentile",
-          "latency (ms)",
+          dir.resolve(name + "-" + Charts.clientsTag(e.getKey()) + ".png"),
+          String.format(Locale.ROOT, title, e.getKey()),
+          xLabel,
+          yLabel,
           e.getValue(),
-          Charts.XAxis.NINES,
-          null);
-    }
-    for (Map.Entry<Integer, Map<String, List<double[]>>> e : timelines.entrySet()) {
-      Charts.line(
-          dir.resolve("throughput-over-time-" + Charts.clientsTag(e.getKey()) + ".png"),
-          "Throughput over the measured time, " + e.getKey() + " clients",
-          "seconds after warm-up",
-          "successful ops/s (per-second intervals)",
-          e.getValue(),
-          Charts.XAxis.LINEAR,
+          axis,
+          logY,
           null);
     }
   }

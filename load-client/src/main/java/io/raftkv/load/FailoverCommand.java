@@ -183,6 +183,7 @@ final class FailoverCommand {
             "successful ops/s (100 ms buckets)",
             Map.of(config.label(), timelines.get(config.label())),
             Charts.XAxis.LINEAR,
+            false,
             new Charts.Marker(killAtSeconds, "leader killed"));
         return result;
       } finally {
@@ -335,6 +336,7 @@ final class FailoverCommand {
         "successful ops/s (100 ms buckets)",
         timelines,
         Charts.XAxis.LINEAR,
+        false,
         new Charts.Marker(killAt, "leader killed"));
     out.print(md);
     out.println("failover: results in " + dir);

@@ -36,9 +36,21 @@ public final class LoadMain {
       case "check":
         return CheckCommand.run(rest, out, err);
       case "compare":
-        return runCompare(rest, out, err);
+        return runCluster(
+            "compare",
+            CompareCommand.USAGE,
+            (a, o) -> CompareCommand.parse(a, o)::run,
+            rest,
+            out,
+            err);
       case "failover":
-        return runFailover(rest, out, err);
+        return runCluster(
+            "failover",
+            FailoverCommand.USAGE,
+            (a, o) -> FailoverCommand.parse(a, o)::run,
+            rest,
+            out,
+            err);
       default:
         break;
     }
@@ -69,36 +81,31 @@ public final class LoadMain {
     }
   }
 
-  private static int runCompare(String[] args, PrintStream out, PrintStream err) {
-    CompareCommand command;
-    try {
-      command = CompareCommand.parse(args, out);
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage());
-      err.println(CompareCommand.USAGE);
-      return 2;
-    }
-    return runCluster("compare", command::run, err);
-  }
-
-  private static int runFailover(String[] args, PrintStream out, PrintStream err) {
-    FailoverCommand command;
-    try {
-      command = FailoverCommand.parse(args, out);
-    } catch (UsageException e) {
-      err.println("error: " + e.getMessage());
-      err.println(FailoverCommand.USAGE);
-      return 2;
-    }
-    return runCluster("failover", command::run, err);
-  }
-
-  /** A command that starts local clusters. */
+  /** A parsed command that starts local clusters. */
   private interface ClusterCommand {
     Object run() throws Exception;
   }
 
-  private static int runCluster(String name, ClusterCommand command, PrintStream err) {
+  /** Parses the arguments of a {@link ClusterCommand}. */
+  private interface ClusterCommandParser {
+    ClusterCommand parse(String[] args, PrintStream out) throws UsageException;
+  }
+
+  private static int runCluster(
+      String name,
+      String usage,
+      ClusterCommandParser parser,
+      String[] args,
+      PrintStream out,
+      PrintStream err) {
+    ClusterCommand command;
+    try {
+      command = parser.parse(args, out);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println(usage);
+      return 2;
+    }
     try {
       command.run();
       return 0;

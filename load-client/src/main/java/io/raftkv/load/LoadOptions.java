@@ -159,13 +159,6 @@ public record LoadOptions(
         clientDelay);
   }
 
-  /** These options with another emulated client-side delay. */
-  public LoadOptions withClientDelay(Duration delay) {
-    return new LoadOptions(
-        cluster, clients, workload, seed, warmup, duration, ops, rate, out, timeout, ioThreads,
-        history, delay);
-  }
-
   /** Parses {@code put=50,get=50}. */
   static Map<Op, Integer> parseMix(String spec) throws UsageException {
     Map<Op, Integer> mix = new EnumMap<>(Op.class);

@@ -5,10 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,31 +30,25 @@ class CompareIT {
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void aShortComparisonWritesCoherentFilesAndStopsEveryNode() throws IOException {
     Path out = dir.resolve("run");
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(console, true, StandardCharsets.UTF_8);
-    int code =
-        LoadMain.run(
-            new String[] {
-              "compare",
-              "--variants",
-              String.join(",", CONFIGS),
-              "--clients",
-              "1,2",
-              "--duration",
-              "2s",
-              "--warmup",
-              "1s",
-              "--durability",
-              "memory",
-              "--keys",
-              "100",
-              "--out",
-              out.toString()
-            },
-            ps,
-            ps);
-    String text = console.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, text);
+    CapturedRun run =
+        CapturedRun.of(
+            "compare",
+            "--variants",
+            String.join(",", CONFIGS),
+            "--clients",
+            "1,2",
+            "--duration",
+            "2s",
+            "--warmup",
+            "1s",
+            "--durability",
+            "memory",
+            "--keys",
+            "100",
+            "--out",
+            out.toString());
+    String text = run.output();
+    assertEquals(0, run.exitCode(), text);
     assertTrue(text.contains("point 4 of 4"), text);
     assertEquals(
         0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), "children");

@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,37 +27,31 @@ class FailoverIT {
   void killingTheLeaderGivesAWindowAFileSetAndALinearizableHistory() throws IOException {
     Path out = dir.resolve("run");
     Path histories = dir.resolve("histories");
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(console, true, StandardCharsets.UTF_8);
-    int code =
-        LoadMain.run(
-            new String[] {
-              "failover",
-              "--variants",
-              "vanilla",
-              "--clients",
-              "4",
-              "--warmup",
-              "1s",
-              "--duration",
-              "4s",
-              "--kill-after",
-              "1500ms",
-              "--mix",
-              "put=40,get=40,cas=20",
-              "--keys",
-              "8",
-              "--value-size",
-              "1",
-              "--history",
-              histories.toString(),
-              "--out",
-              out.toString()
-            },
-            ps,
-            ps);
-    String text = console.toString(StandardCharsets.UTF_8);
-    assertEquals(0, code, text);
+    CapturedRun run =
+        CapturedRun.of(
+            "failover",
+            "--variants",
+            "vanilla",
+            "--clients",
+            "4",
+            "--warmup",
+            "1s",
+            "--duration",
+            "4s",
+            "--kill-after",
+            "1500ms",
+            "--mix",
+            "put=40,get=40,cas=20",
+            "--keys",
+            "8",
+            "--value-size",
+            "1",
+            "--history",
+            histories.toString(),
+            "--out",
+            out.toString());
+    String text = run.output();
+    assertEquals(0, run.exitCode(), text);
     assertEquals(
         0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), "children");
 
@@ -86,9 +77,7 @@ class FailoverIT {
     Path history = histories.resolve("vanilla.jsonl");
     long lines = Files.readAllLines(history).size();
     assertTrue(lines >= (Double) r.get("count"), lines + " history lines");
-    ByteArrayOutputStream check = new ByteArrayOutputStream();
-    PrintStream cs = new PrintStream(check, true, StandardCharsets.UTF_8);
-    int verdict = LoadMain.run(new String[] {"check", history.toString()}, cs, cs);
-    assertEquals(0, verdict, check.toString(StandardCharsets.UTF_8));
+    CapturedRun check = CapturedRun.of("check", history.toString());
+    assertEquals(0, check.exitCode(), check.output());
   }
 }

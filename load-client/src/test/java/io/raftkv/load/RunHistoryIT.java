@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.raftkv.history.HistoryJson;
 import io.raftkv.history.Operation;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +29,7 @@ class RunHistoryIT {
     ClusterConfig vanilla = new ClusterConfig("vanilla", "vanilla", Map.of());
     LocalCluster.Spec spec =
         new LocalCluster.Spec(vanilla, "fsync", 3, Duration.ZERO, RaftJar.locate());
-    ByteArrayOutputStream console = new ByteArrayOutputStream();
-    PrintStream ps = new PrintStream(console, true, StandardCharsets.UTF_8);
+    String text;
     try (LocalCluster cluster = LocalCluster.start(spec)) {
       int leader = cluster.awaitLeader(Duration.ofSeconds(30));
       String[] args = {
@@ -57,29 +53,26 @@ class RunHistoryIT {
         "--out",
         dir.resolve("run").toString()
       };
-      CompletableFuture<Integer> run =
-          CompletableFuture.supplyAsync(() -> LoadMain.run(args, ps, ps));
+      CompletableFuture<CapturedRun> run =
+          CompletableFuture.supplyAsync(() -> CapturedRun.of(args));
       // Kill the leader once it has committed some of the load (bounded wait).
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
       while (committed(cluster, leader) < 100 && System.nanoTime() < deadline && !run.isDone()) {
         Thread.sleep(50);
       }
       cluster.kill(leader);
-      assertEquals(0, run.get(60, TimeUnit.SECONDS), console.toString(StandardCharsets.UTF_8));
+      CapturedRun done = run.get(60, TimeUnit.SECONDS);
+      assertEquals(0, done.exitCode(), done.output());
+      text = done.output();
       int newLeader = cluster.awaitLeader(Duration.ofSeconds(30));
       assertTrue(newLeader != leader);
     }
     List<Operation> ops = HistoryJson.read(history);
     assertTrue(ops.size() > 50, ops.size() + " operations");
     assertTrue(ops.stream().anyMatch(o -> o.type().jsonName().equals("cas")));
-    String text = console.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("history of " + ops.size() + " operations"), text);
-    ByteArrayOutputStream check = new ByteArrayOutputStream();
-    PrintStream cs = new PrintStream(check, true, StandardCharsets.UTF_8);
-    assertEquals(
-        0,
-        LoadMain.run(new String[] {"check", history.toString()}, cs, cs),
-        check.toString(StandardCharsets.UTF_8));
+    CapturedRun check = CapturedRun.of("check", history.toString());
+    assertEquals(0, check.exitCode(), check.output());
   }
 
   private static long committed(LocalCluster cluster, int id) throws Exception {
