@@ -57,7 +57,12 @@ class RunHistoryIT {
           CompletableFuture.supplyAsync(() -> CapturedRun.of(args));
       // Kill the leader once it has committed some of the load (bounded wait).
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-      while (committed(cluster, leader) < 100 && System.nanoTime() < deadline && !run.isDone()) {
+      for (int polls = 0;
+          polls < 400
+              && committed(cluster, leader) < 100
+              && System.nanoTime() < deadline
+              && !run.isDone();
+          polls++) {
         Thread.sleep(50);
       }
       cluster.kill(leader);
