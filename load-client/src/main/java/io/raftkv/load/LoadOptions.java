@@ -14,6 +14,9 @@ import java.util.Map;
  *
  * @param ops operations to measure after warm-up, or 0 to run for {@code duration}
  * @param rate target operations per second per client (paced mode), or 0 for closed loop
+ * @param history file to record every operation in (DESIGN.md's JSON-lines format), or null
+ * @param clientDelay emulated one-way delay before each request leaves the client (the request leg
+ *     of a link whose reply leg the server delays with its own {@code --link-delay}); zero for none
  */
 public record LoadOptions(
     String cluster,
@@ -26,7 +29,9 @@ public record LoadOptions(
     double rate,
     Path out,
     Duration timeout,
-    int ioThreads) {
+    int ioThreads,
+    Path history,
+    Duration clientDelay) {
 
   static final String USAGE =
       String.join(
@@ -45,7 +50,9 @@ public record LoadOptions(
               + " send time",
           "  --out DIR                  output directory (default results/load-<time>)",
           "  --timeout 10s              client operation deadline, retries included",
-          "  --io-threads 2             client event loop threads");
+          "  --io-threads 2             client event loop threads",
+          "  --history FILE             record every operation as JSON lines (for check)",
+          "  --client-delay 0ms         emulated one-way delay before each request is sent");
 
   /** Parses the arguments after {@code run}. */
   public static LoadOptions parse(String[] args) throws UsageException {
@@ -63,22 +70,11 @@ public record LoadOptions(
     Path out = null;
     Duration timeout = Duration.ofSeconds(10);
     int ioThreads = 2;
-    for (int i = 0; i < args.length; i++) {
-      String flag = args[i];
-      if (!flag.startsWith("--")) {
-        throw new UsageException("unexpected argument: " + flag);
-      }
-      String value;
-      int eq = flag.indexOf('=');
-      if (eq > 0) {
-        value = flag.substring(eq + 1);
-        flag = flag.substring(0, eq);
-      } else {
-        if (i + 1 >= args.length) {
-          throw new UsageException("missing value for " + flag);
-        }
-        value = args[++i];
-      }
+    Path history = null;
+    Duration clientDelay = Duration.ZERO;
+    for (Flags.Flag f : Flags.split(args)) {
+      String flag = f.name();
+      String value = f.value();
       switch (flag) {
         case "--cluster" -> cluster = value;
         case "--clients" -> clients = positiveInt(flag, value);
@@ -99,6 +95,8 @@ public record LoadOptions(
         case "--out" -> out = Path.of(value);
         case "--timeout" -> timeout = parseDuration(flag, value, false);
         case "--io-threads" -> ioThreads = positiveInt(flag, value);
+        case "--history" -> history = Path.of(value);
+        case "--client-delay" -> clientDelay = parseDuration(flag, value, true);
         default -> throw new UsageException("unknown flag: " + flag);
       }
     }
@@ -125,7 +123,40 @@ public record LoadOptions(
               "load-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
     return new LoadOptions(
-        cluster, clients, workload, seed, warmup, duration, ops, rate, out, timeout, ioThreads);
+        cluster,
+        clients,
+        workload,
+        seed,
+        warmup,
+        duration,
+        ops,
+        rate,
+        out,
+        timeout,
+        ioThreads,
+        history,
+        clientDelay);
+  }
+
+  /**
+   * These options for one point of a sweep: another cluster, client count and output directory; no
+   * history file (a sweep records its history through {@link LoadRunner#observe}).
+   */
+  public LoadOptions forPoint(String cluster, int clients, Path out) {
+    return new LoadOptions(
+        cluster,
+        clients,
+        workload,
+        seed,
+        warmup,
+        duration,
+        ops,
+        rate,
+        out,
+        timeout,
+        ioThreads,
+        null,
+        clientDelay);
   }
 
   /** Parses {@code put=50,get=50}. */
@@ -155,13 +186,15 @@ public record LoadOptions(
     return mix;
   }
 
-  /** Parses {@code 500ms}, {@code 3s}, {@code 1m}; a bare number is seconds. */
+  /** Parses {@code 250us}, {@code 500ms}, {@code 3s}, {@code 1m}; a bare number is seconds. */
   static Duration parseDuration(String flag, String value, boolean zeroAllowed)
       throws UsageException {
     String v = value.trim().toLowerCase(Locale.ROOT);
     Duration d;
     try {
-      if (v.endsWith("ms")) {
+      if (v.endsWith("us")) {
+        d = Duration.ofNanos(1000 * Long.parseLong(v.substring(0, v.length() - 2)));
+      } else if (v.endsWith("ms")) {
         d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
       } else if (v.endsWith("s")) {
         d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
@@ -171,7 +204,8 @@ public record LoadOptions(
         d = Duration.ofSeconds(Long.parseLong(v));
       }
     } catch (NumberFormatException e) {
-      throw new UsageException("bad duration for " + flag + ": " + value + " (e.g. 500ms, 3s, 1m)");
+      throw new UsageException(
+          "bad duration for " + flag + ": " + value + " (e.g. 250us, 500ms, 3s, 1m)");
     }
     if (d.isNegative() || (!zeroAllowed && d.isZero())) {
       throw new UsageException(flag + " must be " + (zeroAllowed ? "" : "positive") + ": " + value);
@@ -187,7 +221,7 @@ public record LoadOptions(
     }
   }
 
-  private static int nonNegativeInt(String flag, String value) throws UsageException {
+  static int nonNegativeInt(String flag, String value) throws UsageException {
     long v = parseLong(flag, value);
     if (v < 0 || v > Integer.MAX_VALUE) {
       throw new UsageException(flag + " out of range: " + value);
@@ -195,7 +229,7 @@ public record LoadOptions(
     return (int) v;
   }
 
-  private static int positiveInt(String flag, String value) throws UsageException {
+  static int positiveInt(String flag, String value) throws UsageException {
     int v = nonNegativeInt(flag, value);
     if (v == 0) {
       throw new UsageException(flag + " must be positive: " + value);

@@ -55,17 +55,52 @@ public final class LoadRunner {
   private long measureStart;
   private long measureEnd;
   private volatile boolean stopping;
+  private final List<OperationObserver> observers = new ArrayList<>();
+  private Runnable atMeasureStart = () -> {};
+  private Runnable atMeasureEnd = () -> {};
 
   public LoadRunner(LoadOptions options, PrintStream out) {
     this.options = options;
     this.out = out;
   }
 
+  /** Tells {@code observer} of every completed operation; call before {@link #run}. */
+  public LoadRunner observe(OperationObserver observer) {
+    observers.add(observer);
+    return this;
+  }
+
+  /**
+   * Runs {@code atStart} when the measured phase begins and {@code atEnd} when its duration is over
+   * (duration mode only), on the runner's timer thread: they must not block.
+   */
+  public LoadRunner onMeasuredWindow(Runnable atStart, Runnable atEnd) {
+    this.atMeasureStart = atStart;
+    this.atMeasureEnd = atEnd;
+    return this;
+  }
+
   /** The result of a run; the files are already written. */
   public record Outcome(RunInfo info, List<OpResult> results, Path dir) {}
 
-  /** Runs the load, writes the files to {@code --out} and prints the summary. */
+  /**
+   * Runs the load, writes the files to {@code --out} (and the history to {@code --history}) and
+   * prints the summary.
+   */
   public Outcome run() throws IOException, InterruptedException {
+    if (options.history() == null) {
+      return runLoad();
+    }
+    try (HistoryRecorder history = HistoryRecorder.open(options.history(), 0)) {
+      observe(history);
+      Outcome outcome = runLoad();
+      history.close();
+      out.printf("history of %d operations in %s%n", history.written(), options.history());
+      return outcome;
+    }
+  }
+
+  private Outcome runLoad() throws IOException, InterruptedException {
     Path dir = options.out();
     Files.createDirectories(dir);
     boolean paced = options.paced();
@@ -100,6 +135,23 @@ public final class LoadRunner {
               options.warmup().toNanos() + TimeUnit.SECONDS.toNanos(1),
               TimeUnit.SECONDS.toNanos(1),
               TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> windowStart =
+          timer.schedule(
+              () -> {
+                for (OpStats s : stats.values()) {
+                  s.startMeasuredIntervals();
+                }
+                atMeasureStart.run();
+              },
+              options.warmup().toNanos(),
+              TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> windowEnd =
+          options.ops() > 0
+              ? null
+              : timer.schedule(
+                  atMeasureEnd,
+                  options.warmup().toNanos() + options.duration().toNanos(),
+                  TimeUnit.NANOSECONDS);
       List<VirtualClient> clients = new ArrayList<>();
       for (int i = 0; i < options.clients(); i++) {
         clients.add(new VirtualClient(i, pool.newSession(), start));
@@ -109,6 +161,8 @@ public final class LoadRunner {
       }
       boolean done = awaitClients();
       roller.cancel(false);
+      awaitHook(windowStart);
+      awaitHook(windowEnd);
       if (!done) {
         out.println("warning: some clients did not finish in time; their operations are missing");
       }
@@ -147,6 +201,20 @@ public final class LoadRunner {
     out.print(Report.console(info, results));
     out.println("results in " + dir);
     return new Outcome(info, results, dir);
+  }
+
+  /** Waits until a measured-window hook has run, so its effect is visible after the run. */
+  private static void awaitHook(ScheduledFuture<?> hook) throws InterruptedException {
+    if (hook == null) {
+      return;
+    }
+    try {
+      hook.get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("a measured-window hook failed", e.getCause());
+    } catch (TimeoutException e) {
+      hook.cancel(false);
+    }
   }
 
   private boolean awaitClients() throws InterruptedException {
@@ -250,6 +318,7 @@ public final class LoadRunner {
 
   /** One virtual client: a session, a workload stream and, in paced mode, a schedule. */
   private final class VirtualClient {
+    private final int index;
     private final RaftClient session;
     private final WorkloadGenerator generator;
     private final long intervalNanos;
@@ -258,6 +327,7 @@ public final class LoadRunner {
     private boolean done;
 
     VirtualClient(int index, RaftClient session, long start) {
+      this.index = index;
       this.session = session;
       this.generator = options.workload().generator(options.seed(), index);
       this.intervalNanos = options.paced() ? (long) (1e9 / options.rate()) : 0;
@@ -297,9 +367,20 @@ public final class LoadRunner {
         finish();
         return;
       }
-      Op op = generator.nextOp();
+      IssuedOperation op = generate(generator.nextOp(), now);
       boolean measured = intended >= measureStart;
-      long sent = System.nanoTime();
+      long delay = options.clientDelay().toNanos();
+      if (delay > 0) {
+        // The request leg of an emulated link: the server delays the reply leg itself.
+        ScheduledFuture<?> unused =
+            timer.schedule(() -> dispatch(op, intended, measured), delay, TimeUnit.NANOSECONDS);
+      } else {
+        dispatch(op, intended, measured);
+      }
+    }
+
+    private void dispatch(IssuedOperation op, long intended, boolean measured) {
+      long sent = op.callNanos();
       CompletableFuture<?> f;
       issuing = true;
       try {
@@ -308,34 +389,67 @@ public final class LoadRunner {
         f = CompletableFuture.failedFuture(e);
       }
       CompletableFuture<?> unused =
-          f.whenComplete((v, err) -> onDone(op, intended, sent, measured, err));
+          f.whenComplete((v, err) -> onDone(op, v, intended, sent, measured, err));
       issuing = false;
     }
 
-    private CompletableFuture<?> call(Op op) {
+    /** Draws the keys and values of the next operation of type {@code op}. */
+    private IssuedOperation generate(Op op, long now) {
       switch (op) {
         case PUT:
-          return session.put(generator.nextKey(), generator.nextValue());
+          return new IssuedOperation(
+              index, op, List.of(generator.nextKey()), List.of(generator.nextValue()), null, now);
         case GET:
-          return session.get(generator.nextKey());
+          return new IssuedOperation(index, op, List.of(generator.nextKey()), List.of(), null, now);
         case CAS:
-          return session.cas(
-              generator.nextKey(), Optional.of(generator.nextValue()), generator.nextValue());
+          Bytes key = generator.nextKey();
+          Bytes expected = generator.nextValue();
+          return new IssuedOperation(
+              index, op, List.of(key), List.of(generator.nextValue()), expected, now);
         case MULTI_PUT:
-          List<KeyValue> entries = new ArrayList<>();
+          List<Bytes> keys = new ArrayList<>();
+          List<Bytes> values = new ArrayList<>();
           for (int k : generator.nextDistinctKeyIndexes(Workload.MULTI_PUT_SIZE)) {
-            Bytes key = WorkloadGenerator.key(k);
-            entries.add(new KeyValue(key, generator.nextValue()));
+            keys.add(WorkloadGenerator.key(k));
+            values.add(generator.nextValue());
           }
-          return session.multiPut(entries);
+          return new IssuedOperation(index, op, List.copyOf(keys), List.copyOf(values), null, now);
       }
       throw new IllegalStateException("unknown op " + op);
     }
 
-    private void onDone(Op op, long intended, long sent, boolean measured, Throwable err) {
+    private CompletableFuture<?> call(IssuedOperation op) {
+      Bytes key = op.keys().get(0);
+      switch (op.op()) {
+        case PUT:
+          return session.put(key, op.values().get(0));
+        case GET:
+          return session.get(key);
+        case CAS:
+          return session.cas(key, Optional.of(op.expected()), op.values().get(0));
+        case MULTI_PUT:
+          List<KeyValue> entries = new ArrayList<>();
+          for (int i = 0; i < op.keys().size(); i++) {
+            entries.add(new KeyValue(op.keys().get(i), op.values().get(i)));
+          }
+          return session.multiPut(entries);
+      }
+      throw new IllegalStateException("unknown op " + op.op());
+    }
+
+    private void onDone(
+        IssuedOperation op,
+        Object result,
+        long intended,
+        long sent,
+        boolean measured,
+        Throwable err) {
       long end = System.nanoTime();
+      for (OperationObserver o : observers) {
+        o.completed(op, err == null ? result : null, err, end);
+      }
       if (measured) {
-        OpStats s = stats.get(op);
+        OpStats s = stats.get(op.op());
         if (err == null) {
           s.recordSuccess(end - intended, end - sent);
         } else {

@@ -51,6 +51,18 @@ final class OpStats {
     errors.computeIfAbsent(kind, k -> new LongAdder()).increment();
   }
 
+  /**
+   * Starts the first logged interval now (at the end of the warm-up): what was recorded so far goes
+   * into the totals but not into the interval log, so the log's first interval is a full measured
+   * second instead of one that also spans the warm-up.
+   */
+  void startMeasuredIntervals() {
+    total.add(recorder.getIntervalHistogram());
+    if (uncorrectedRecorder != null) {
+      uncorrectedTotal.add(uncorrectedRecorder.getIntervalHistogram());
+    }
+  }
+
   /** Moves what was recorded since the last call into the totals and the interval logs. */
   void rollInterval() {
     Histogram h = recorder.getIntervalHistogram();

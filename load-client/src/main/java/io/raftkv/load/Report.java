@@ -94,7 +94,7 @@ public final class Report {
     return seconds > 0 ? count / seconds : 0;
   }
 
-  private static String latencyJson(Histogram h) {
+  static String latencyJson(Histogram h) {
     StringBuilder sb = new StringBuilder("{");
     for (int i = 0; i < PERCENTILES.length; i++) {
       sb.append(quote(PERCENTILE_NAMES[i]))
@@ -111,7 +111,7 @@ public final class Report {
     return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
   }
 
-  private static void field(StringBuilder sb, int indent, String name, String value, boolean more) {
+  static void field(StringBuilder sb, int indent, String name, String value, boolean more) {
     sb.append(" ".repeat(indent)).append(quote(name)).append(": ").append(value);
     sb.append(more ? ",\n" : "\n");
   }

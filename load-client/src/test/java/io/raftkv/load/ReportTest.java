@@ -117,6 +117,7 @@ class ReportTest {
   }
 
   /** A tiny recursive-descent JSON parser: objects to maps, numbers to doubles. */
+  /** A strict little JSON parser: objects, arrays, strings, numbers (as Double) and null. */
   static final class JsonCheck {
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
     private final String s;
@@ -175,8 +176,29 @@ class ReportTest {
             return m;
           }
         }
+      } else if (c == '[') {
+        List<Object> list = new ArrayList<>();
+        i++;
+        ws();
+        if (s.charAt(i) == ']') {
+          i++;
+          return list;
+        }
+        while (true) {
+          list.add(value());
+          ws();
+          if (s.charAt(i) == ',') {
+            i++;
+          } else {
+            expect(']');
+            return list;
+          }
+        }
       } else if (c == '"') {
         return string();
+      } else if (s.startsWith("null", i)) {
+        i += 4;
+        return null;
       }
       Matcher m = NUMBER.matcher(s);
       m.region(i, s.length());

@@ -1,0 +1,258 @@
+package io.raftkv.load;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code compare}: for every configuration, a fresh local cluster of child JVMs, then a sweep of
+ * client counts with {@link LoadRunner}, one point after the other on the same cluster; then the
+ * comparison files ({@link ComparisonReport}) and plots ({@link Charts}) in the output directory.
+ */
+final class CompareCommand {
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: load-client.jar compare [options]",
+          "  --clients 1,4,16,64        client counts of the sweep",
+          ClusterOptions.USAGE);
+
+  private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ClusterOptions options;
+  private final List<Integer> clients;
+  private final PrintStream out;
+
+  private CompareCommand(ClusterOptions options, List<Integer> clients, PrintStream out) {
+    this.options = options;
+    this.clients = clients;
+    this.out = out;
+  }
+
+  /** Parses {@code args} (after {@code compare}); the usage text goes with a thrown exception. */
+  static CompareCommand parse(String[] args, PrintStream out) throws UsageException {
+    List<Integer> clients = new ArrayList<>(List.of(1, 4, 16, 64));
+    ClusterOptions options =
+        ClusterOptions.parse(
+            "compare",
+            args,
+            (flag, value) -> {
+              if (!flag.equals("--clients")) {
+                return false;
+              }
+              clients.clear();
+              clients.addAll(parseClients(value));
+              return true;
+            });
+    return new CompareCommand(options, List.copyOf(clients), out);
+  }
+
+  /** Parses {@code 1,4,16,64}: positive, distinct, in the order given. */
+  static List<Integer> parseClients(String value) throws UsageException {
+    List<Integer> list = new ArrayList<>();
+    for (String part : value.split(",", -1)) {
+      int n = LoadOptions.positiveInt("--clients", part.strip());
+      if (list.contains(n)) {
+        throw new UsageException("--clients names " + n + " twice");
+      }
+      list.add(n);
+    }
+    return list;
+  }
+
+  ClusterOptions options() {
+    return options;
+  }
+
+  List<Integer> clients() {
+    return clients;
+  }
+
+  /** Runs every point and writes the files; returns the points. */
+  List<PointResult> run() throws IOException, InterruptedException {
+    Path dir = options.out();
+    LoadOptions load = options.load();
+    int total = options.configs().size() * clients.size();
+    long pointSeconds = load.warmup().toSeconds() + load.duration().toSeconds() + 1;
+    out.printf(
+        Locale.ROOT,
+        "compare: %d configurations x %d client counts = %d points of %d s + %d s warm-up,"
+            + " durability %s, %d nodes; results in %s%n",
+        options.configs().size(),
+        clients.size(),
+        total,
+        load.duration().toSeconds(),
+        load.warmup().toSeconds(),
+        options.durability(),
+        options.nodes(),
+        dir);
+    long started = System.nanoTime();
+    long startupNanos = 0;
+    int done = 0;
+    List<PointResult> points = new ArrayList<>();
+    Instant date = Instant.now();
+    for (int c = 0; c < options.configs().size(); c++) {
+      ClusterConfig config = options.configs().get(c);
+      long t0 = System.nanoTime();
+      try (LocalCluster cluster = LocalCluster.start(options.spec(config));
+          HistoryRecorder history = HistoryRecorder.openIn(options.history(), config.label())) {
+        cluster.keepLogsIn(dir.resolve(config.label()).resolve("logs"));
+        cluster.awaitLeader(LEADER_TIMEOUT);
+        startupNanos = Math.max(startupNanos, System.nanoTime() - t0);
+        int clientBase = 0;
+        for (int n : clients) {
+          int leader = cluster.awaitLeader(LEADER_TIMEOUT);
+          long left =
+              (total - done) * pointSeconds
+                  + (options.configs().size() - c - 1) * (startupNanos / 1_000_000_000L + 6);
+          out.printf(
+              Locale.ROOT,
+              "== point %d of %d: %s, %d clients (leader node %d; about %s left)%n",
+              done + 1,
+              total,
+              config.label(),
+              n,
+              leader,
+              minutes(left));
+          Path pointDir = dir.resolve(config.label()).resolve(Charts.clientsTag(n));
+          LeaderWindow.Probe probe = new LeaderWindow.Probe(cluster, leader);
+          LoadRunner runner =
+              new LoadRunner(load.forPoint(cluster.clusterSpec(), n, pointDir), out)
+                  .onMeasuredWindow(probe::windowOpens, probe::windowCloses);
+          if (history != null) {
+            runner.observe(history.withClientBase(clientBase));
+          }
+          clientBase += n;
+          LoadRunner.Outcome o = runner.run();
+          points.add(new PointResult(config, n, o.info(), o.results(), probe.result(), pointDir));
+          done++;
+        }
+      }
+    }
+    RunInfo first = points.get(0).info();
+    ComparisonReport.Meta meta =
+        new ComparisonReport.Meta(
+            "compare",
+            options.durability(),
+            options.nodes(),
+            options.linkDelayText(),
+            first.workload(),
+            first.seed(),
+            load.warmup().toMillis() / 1000.0,
+            load.duration().toMillis() / 1000.0,
+            first.jdk(),
+            first.cores(),
+            first.gitCommit(),
+            date.toString());
+    ComparisonReport.write(dir, meta, points);
+    writePlots(dir, points, load.workload());
+    out.print(ComparisonReport.markdown(meta, points));
+    out.printf(
+        Locale.ROOT,
+        "compare: done in %s; results in %s%n",
+        minutes((System.nanoTime() - started) / 1_000_000_000L),
+        dir);
+    return points;
+  }
+
+  /** The four kinds of plot; the per-client-count ones have one line per configuration. */
+  static void writePlots(Path dir, List<PointResult> points, Workload workload) throws IOException {
+    Map<String, List<double[]>> throughput = new LinkedHashMap<>();
+    Map<String, List<double[]>> p99 = new LinkedHashMap<>();
+    Map<Integer, Map<String, List<double[]>>> curves = new LinkedHashMap<>();
+    Map<Integer, Map<String, List<double[]>>> timelines = new LinkedHashMap<>();
+    List<String> ops = new ArrayList<>();
+    for (Op op : workload.ops()) {
+      ops.add(op.label());
+    }
+    for (PointResult p : points) {
+      String label = p.config().label();
+      Histogram h = p.latency();
+      throughput
+          .computeIfAbsent(label, k -> new ArrayList<>())
+          .add(new double[] {p.clients(), p.throughput()});
+      p99.computeIfAbsent(label, k -> new ArrayList<>())
+          .add(new double[] {p.clients(), Report.micros(h, 99) / 1000});
+      curves
+          .computeIfAbsent(p.clients(), k -> new LinkedHashMap<>())
+          .put(label, Charts.percentileCurve(h));
+      timelines
+          .computeIfAbsent(p.clients(), k -> new LinkedHashMap<>())
+          .put(label, Timeline.fromIntervalLogs(p.dir(), ops));
+    }
+    Charts.line(
+        dir.resolve("throughput-vs-clients.png"),
+        "Throughput against clients",
+        "clients",
+        "successful ops/s",
+        throughput,
+        Charts.XAxis.LOG2,
+        false,
+        null);
+    Charts.line(
+        dir.resolve("p99-vs-clients.png"),
+        "p99 latency against clients (all operations)",
+        "clients",
+        "p99 latency (ms, log scale)",
+        p99,
+        Charts.XAxis.LOG2,
+        true,
+        null);
+    perClientCount(
+        dir,
+        "latency-percentiles",
+        "Latency by percentile, %d clients (all operations)",
+        "percentile",
+        "latency (ms, log scale)",
+        curves,
+        Charts.XAxis.NINES,
+        true);
+    perClientCount(
+        dir,
+        "throughput-over-time",
+        "Throughput over the measured time, %d clients",
+        "seconds after warm-up",
+        "successful ops/s (per-second intervals)",
+        timelines,
+        Charts.XAxis.LINEAR,
+        false);
+  }
+
+  /** One plot per client count: {@code <name>-c<N>.png}, one line per configuration. */
+  private static void perClientCount(
+      Path dir,
+      String name,
+      String title,
+      String xLabel,
+      String yLabel,
+      Map<Integer, Map<String, List<double[]>>> byClients,
+      Charts.XAxis axis,
+      boolean logY)
+      throws IOException {
+    for (Map.Entry<Integer, Map<String, List<double[]>>> e : byClients.entrySet()) {
+      Charts.line(
+          dir.resolve(name + "-" + Charts.clientsTag(e.getKey()) + ".png"),
+          String.format(Locale.ROOT, title, e.getKey()),
+          xLabel,
+          yLabel,
+          e.getValue(),
+          axis,
+          logY,
+          null);
+    }
+  }
+
+  static String minutes(long seconds) {
+    return seconds >= 60
+        ? String.format(Locale.ROOT, "%dm %02ds", seconds / 60, seconds % 60)
+        : seconds + "s";
+  }
+}

@@ -1,0 +1,213 @@
+package io.raftkv.load;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The files of a comparison run: {@code summary.json} (the run's metadata and every point), {@code
+ * summary.csv} (one row per point) and {@code report.md} (a table configuration x clients).
+ * Latencies are all operation types together; per-operation figures are in each point's own {@code
+ * summary.json}.
+ */
+public final class ComparisonReport {
+  /** What the whole run was: the same for every point. */
+  public record Meta(
+      String command,
+      String durability,
+      int nodes,
+      String linkDelay,
+      String workload,
+      long seed,
+      double warmupSeconds,
+      double durationSeconds,
+      String jdk,
+      int cores,
+      String gitCommit,
+      String date) {}
+
+  static final String CSV_HEADER =
+      "config,variant,settings,flags,durability,nodes,clients,duration_s,count,errors,throughput,"
+          + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry";
+
+  private ComparisonReport() {}
+
+  /** Writes the three files into {@code dir}. */
+  public static void write(Path dir, Meta meta, List<PointResult> points) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("summary.json"), json(meta, points));
+    Files.writeString(dir.resolve("summary.csv"), csv(meta, points));
+    Files.writeString(dir.resolve("report.md"), markdown(meta, points));
+  }
+
+  static String json(Meta meta, List<PointResult> points) {
+    StringBuilder sb = new StringBuilder("{\n  \"run\": {\n");
+    Report.field(sb, 4, "command", Report.quote(meta.command()), true);
+    Report.field(sb, 4, "durability", Report.quote(meta.durability()), true);
+    Report.field(sb, 4, "cluster_size", Integer.toString(meta.nodes()), true);
+    Report.field(sb, 4, "link_delay", Report.quote(meta.linkDelay()), true);
+    Report.field(sb, 4, "workload", Report.quote(meta.workload()), true);
+    Report.field(sb, 4, "seed", Long.toString(meta.seed()), true);
+    Report.field(sb, 4, "warmup_s", Report.num(meta.warmupSeconds()), true);
+    Report.field(sb, 4, "duration_s", Report.num(meta.durationSeconds()), true);
+    Report.field(sb, 4, "jdk", Report.quote(meta.jdk()), true);
+    Report.field(sb, 4, "cores", Integer.toString(meta.cores()), true);
+    Report.field(sb, 4, "git_commit", Report.quote(meta.gitCommit()), true);
+    Report.field(sb, 4, "date", Report.quote(meta.date()), false);
+    sb.append("  },\n  \"points\": [\n");
+    for (int i = 0; i < points.size(); i++) {
+      PointResult p = points.get(i);
+      Histogram h = p.latency();
+      sb.append("    {\n");
+      Report.field(sb, 6, "config", Report.quote(p.config().label()), true);
+      Report.field(sb, 6, "variant", Report.quote(p.config().variant()), true);
+      Report.field(sb, 6, "settings", Report.quote(p.config().settingsText()), true);
+      Report.field(sb, 6, "flags", Report.quote(p.config().flagsText()), true);
+      Report.field(sb, 6, "clients", Integer.toString(p.clients()), true);
+      Report.field(sb, 6, "measured_s", Report.num(p.info().measuredSeconds()), true);
+      Report.field(sb, 6, "count", Long.toString(p.count()), true);
+      Report.field(sb, 6, "errors", Long.toString(p.errors()), true);
+      sb.append("      \"errors_by_op\": {");
+      int j = 0;
+      for (OpResult r : p.results()) {
+        if (!r.errors().isEmpty()) {
+          sb.append(j++ == 0 ? "" : ", ").append(Report.quote(r.label())).append(": {");
+          int k = 0;
+          for (Map.Entry<String, Long> e : r.errors().entrySet()) {
+            sb.append(k++ == 0 ? "" : ", ").append(Report.quote(e.getKey())).append(": ");
+            sb.append(e.getValue());
+          }
+          sb.append('}');
+        }
+      }
+      sb.append("},\n");
+      Report.field(sb, 6, "throughput", Report.num(p.throughput()), true);
+      sb.append("      \"latency_us\": ").append(Report.latencyJson(h)).append(",\n");
+      LeaderWindow w = p.leader();
+      Report.field(sb, 6, "leader", Integer.toString(w.leaderId()), true);
+      Report.field(sb, 6, "leader_fsyncs", w.valid() ? Long.toString(w.fsyncs()) : "null", true);
+      Report.field(
+          sb,
+          6,
+          "leader_committed_entries",
+          w.valid() ? Long.toString(w.committed()) : "null",
+          true);
+      double f = w.fsyncsPerEntry();
+      Report.field(sb, 6, "fsyncs_per_entry", Double.isNaN(f) ? "null" : Report.num(f), true);
+      Report.field(sb, 6, "leader_note", Report.quote(w.note()), true);
+      Report.field(sb, 6, "dir", Report.quote(relative(p)), false);
+      sb.append("    }").append(i + 1 < points.size() ? ",\n" : "\n");
+    }
+    sb.append("  ]\n}\n");
+    return sb.toString();
+  }
+
+  /** The point's directory relative to the run directory: {@code <config>/c<clients>}. */
+  static String relative(PointResult p) {
+    return p.config().label() + "/c" + p.clients();
+  }
+
+  static String csv(Meta meta, List<PointResult> points) {
+    StringBuilder sb = new StringBuilder(CSV_HEADER).append('\n');
+    for (PointResult p : points) {
+      Histogram h = p.latency();
+      LeaderWindow w = p.leader();
+      double f = w.fsyncsPerEntry();
+      sb.append(
+          String.join(
+              ",",
+              csvText(p.config().label()),
+              csvText(p.config().variant()),
+              csvText(p.config().settingsText()),
+              csvText(p.config().flagsText()),
+              meta.durability(),
+              Integer.toString(meta.nodes()),
+              Integer.toString(p.clients()),
+              Report.num(p.info().measuredSeconds()),
+              Long.toString(p.count()),
+              Long.toString(p.errors()),
+              Report.num(p.throughput()),
+              Report.num(Report.micros(h, 50)),
+              Report.num(Report.micros(h, 90)),
+              Report.num(Report.micros(h, 99)),
+              Report.num(Report.micros(h, 99.9)),
+              Report.num(maxMicros(h)),
+              Integer.toString(w.leaderId()),
+              w.valid() ? Long.toString(w.fsyncs()) : "",
+              w.valid() ? Long.toString(w.committed()) : "",
+              Double.isNaN(f) ? "" : Report.num(f)));
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A CSV field: quoted when it holds a comma, a quote or a line break. */
+  static String csvText(String s) {
+    if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+      return "\"" + s.replace("\"", "\"\"") + "\"";
+    }
+    return s;
+  }
+
+  static String markdown(Meta meta, List<PointResult> points) {
+    StringBuilder sb = new StringBuilder("# raftkv comparison\n\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%d nodes, durability `%s`, link delay %s, workload `%s` (seed %d); %.0f s warm-up and"
+                + " %.0f s measured per point; %s, %d cores, commit `%s`, %s.%n%n",
+            meta.nodes(),
+            meta.durability(),
+            meta.linkDelay(),
+            meta.workload(),
+            meta.seed(),
+            meta.warmupSeconds(),
+            meta.durationSeconds(),
+            meta.jdk(),
+            meta.cores(),
+            meta.gitCommit(),
+            meta.date()));
+    sb.append(
+        "Throughput: successful operations per second of measured wall time. Latencies: every"
+            + " operation type together, in milliseconds, from HdrHistogram. Errors: failed"
+            + " measured operations (kinds in `summary.json`). fsyncs/entry: the leader's fsyncs"
+            + " divided by the log entries it committed during the measured window (blank if the"
+            + " leader changed).\n\n");
+    sb.append("| config | flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
+        .append(" fsyncs/entry |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (PointResult p : points) {
+      Histogram h = p.latency();
+      double f = p.leader().fsyncsPerEntry();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s |%n",
+              p.config().label(),
+              p.config().settingsText().isEmpty()
+                  ? p.config().variant()
+                  : p.config().variant() + " + " + p.config().settingsText(),
+              p.clients(),
+              p.throughput(),
+              Report.micros(h, 50) / 1000,
+              Report.micros(h, 99) / 1000,
+              Report.micros(h, 99.9) / 1000,
+              maxMicros(h) / 1000,
+              p.errors(),
+              Double.isNaN(f) ? "" : String.format(Locale.ROOT, "%.3f", f)));
+    }
+    sb.append(
+        "\nPlots: `throughput-vs-clients.png`, `p99-vs-clients.png`,"
+            + " `latency-percentiles-c<N>.png` and `throughput-over-time-c<N>.png` per client"
+            + " count. Raw data per point in `<config>/c<clients>/`.\n");
+    return sb.toString();
+  }
+
+  static double maxMicros(Histogram h) {
+    return h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0;
+  }
+}

@@ -1,0 +1,82 @@
+package io.raftkv.load;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The leader's counters over the measured window of one point: its {@code fsyncs} and {@code
+ * commitIndex} from {@code status} asked when the window opens and when it closes, so that fsyncs
+ * per committed entry can be reported. Valid only if the same node led in the same term at both
+ * ends; otherwise {@link #note} says why there is no figure.
+ *
+ * @param leaderId the node asked
+ * @param fsyncs fsyncs the leader did during the window
+ * @param committed log entries the leader committed during the window (vanilla reads included: they
+ *     go through the log)
+ */
+public record LeaderWindow(int leaderId, boolean valid, long fsyncs, long committed, String note) {
+
+  /** Fsyncs per committed entry, or NaN when invalid or nothing was committed. */
+  public double fsyncsPerEntry() {
+    return valid && committed > 0 ? (double) fsyncs / committed : Double.NaN;
+  }
+
+  /** A window with no figures and the reason. */
+  static LeaderWindow missing(int leaderId, String note) {
+    return new LeaderWindow(leaderId, false, 0, 0, note);
+  }
+
+  /** Compares two status answers of node {@code leaderId}. */
+  static LeaderWindow between(int leaderId, Map<String, String> before, Map<String, String> after) {
+    if (!"LEADER".equals(before.get("role")) || !"LEADER".equals(after.get("role"))) {
+      return missing(leaderId, "node " + leaderId + " did not lead for the whole window");
+    }
+    if (!before.get("term").equals(after.get("term"))) {
+      return missing(leaderId, "the leader's term changed during the window");
+    }
+    try {
+      long fsyncs = Long.parseLong(after.get("fsyncs")) - Long.parseLong(before.get("fsyncs"));
+      long committed =
+          Long.parseLong(after.get("commitIndex")) - Long.parseLong(before.get("commitIndex"));
+      return new LeaderWindow(leaderId, true, fsyncs, committed, "");
+    } catch (NumberFormatException | NullPointerException e) {
+      return missing(leaderId, "status without fsyncs or commitIndex: " + after);
+    }
+  }
+
+  /** Asks node {@code leaderId}'s status when the window opens and closes (without blocking). */
+  static final class Probe {
+    private final LocalCluster cluster;
+    private final int leaderId;
+    private volatile CompletableFuture<Map<String, String>> atStart;
+    private volatile CompletableFuture<Map<String, String>> atEnd;
+
+    Probe(LocalCluster cluster, int leaderId) {
+      this.cluster = cluster;
+      this.leaderId = leaderId;
+    }
+
+    void windowOpens() {
+      atStart = cluster.statusAsync(leaderId);
+    }
+
+    void windowCloses() {
+      atEnd = cluster.statusAsync(leaderId);
+    }
+
+    /** The counters over the window; waits a bounded time for the answers. */
+    LeaderWindow result() throws InterruptedException {
+      if (atStart == null || atEnd == null) {
+        return missing(leaderId, "the measured window did not open and close");
+      }
+      try {
+        return between(leaderId, atStart.get(5, TimeUnit.SECONDS), atEnd.get(5, TimeUnit.SECONDS));
+      } catch (ExecutionException | TimeoutException e) {
+        return missing(leaderId, "no status from node " + leaderId + ": " + e);
+      }
+    }
+  }
+}

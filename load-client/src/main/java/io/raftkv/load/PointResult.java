@@ -1,0 +1,52 @@
+package io.raftkv.load;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One measured point of a comparison: a configuration at a client count, its per-operation results
+ * and the leader's counters over the measured window.
+ *
+ * @param dir where the point's raw files ({@code .hgrm}, {@code .hlog}, {@code summary.json}) are
+ */
+public record PointResult(
+    ClusterConfig config,
+    int clients,
+    RunInfo info,
+    List<OpResult> results,
+    LeaderWindow leader,
+    Path dir) {
+
+  /** Successful measured operations, all types. */
+  public long count() {
+    long n = 0;
+    for (OpResult r : results) {
+      n += r.count();
+    }
+    return n;
+  }
+
+  /** Failed measured operations, all types and kinds. */
+  public long errors() {
+    long n = 0;
+    for (OpResult r : results) {
+      n += r.errorCount();
+    }
+    return n;
+  }
+
+  /** Successful operations per second of measured wall time. */
+  public double throughput() {
+    return Report.throughput(count(), info.measuredSeconds());
+  }
+
+  /** The latencies of every operation type together, in nanoseconds. */
+  public Histogram latency() {
+    Histogram all = new Histogram(3);
+    for (OpResult r : results) {
+      all.add(r.histogram());
+    }
+    return all;
+  }
+}

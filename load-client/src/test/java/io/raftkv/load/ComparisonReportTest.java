@@ -1,0 +1,119 @@
+package io.raftkv.load;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** summary.json, summary.csv and report.md of a comparison, from points with known histograms. */
+class ComparisonReportTest {
+  @TempDir Path dir;
+
+  static final ClusterConfig VANILLA = new ClusterConfig("vanilla", "vanilla", Map.of());
+  static final ClusterConfig BATCHING =
+      new ClusterConfig("vanilla+batching", "vanilla", Map.of("batching", "true"));
+
+  static ComparisonReport.Meta meta() {
+    return new ComparisonReport.Meta(
+        "compare", "fsync", 3, "none", "put=50,get=50", 1, 1, 2, "jdk", 2, "abc", "2026-01-01");
+  }
+
+  /** Put latencies 1..1000 us, get 10..2009 us, 2 no_quorum errors on put; 2 s measured. */
+  static PointResult point(ClusterConfig config, int clients, LeaderWindow leader) {
+    List<OpResult> results =
+        List.of(
+            new OpResult("put", ReportTest.linear(1, 1000), null, Map.of("no_quorum", 2L)),
+            new OpResult("get", ReportTest.linear(10, 2009), null, Map.of()));
+    return new PointResult(
+        config,
+        clients,
+        ReportTest.info(2.0),
+        results,
+        leader,
+        Path.of(config.label(), "c" + clients));
+  }
+
+  static List<PointResult> points() {
+    return List.of(
+        point(VANILLA, 1, new LeaderWindow(1, true, 1500, 3000, "")),
+        point(BATCHING, 1, LeaderWindow.missing(2, "the leader's term changed during the window")));
+  }
+
+  @Test
+  void summaryJsonHasTheMetadataAndEveryPointWithCoherentNumbers() throws IOException {
+    ComparisonReport.write(dir, meta(), points());
+    Map<?, ?> root =
+        (Map<?, ?>) new ReportTest.JsonCheck(Files.readString(dir.resolve("summary.json"))).parse();
+    Map<?, ?> run = (Map<?, ?>) root.get("run");
+    for (String key :
+        List.of(
+            "durability",
+            "cluster_size",
+            "workload",
+            "duration_s",
+            "jdk",
+            "cores",
+            "git_commit",
+            "date")) {
+      assertTrue(run.containsKey(key), key);
+    }
+    List<?> list = (List<?>) root.get("points");
+    assertEquals(2, list.size());
+    Map<?, ?> first = (Map<?, ?>) list.get(0);
+    assertEquals("vanilla", first.get("config"));
+    assertEquals(3000.0, first.get("count"));
+    assertEquals(2.0, first.get("errors"));
+    assertEquals(1500.0, (Double) first.get("throughput"), 1e-9);
+    assertEquals(0.5, (Double) first.get("fsyncs_per_entry"), 1e-9);
+    assertEquals("vanilla/c1", first.get("dir"));
+    Map<?, ?> latency = (Map<?, ?>) first.get("latency_us");
+    double previous = 0;
+    for (String p : List.of("p50", "p90", "p99", "p99_9", "max")) {
+      double v = (Double) latency.get(p);
+      assertTrue(v >= previous, p);
+      previous = v;
+    }
+    Map<?, ?> second = (Map<?, ?>) list.get(1);
+    assertEquals("batching=true", second.get("settings"));
+    assertNull(second.get("fsyncs_per_entry"));
+    assertTrue(((String) second.get("flags")).contains("batching=true"));
+  }
+
+  @Test
+  void csvHasAHeaderAndOneRowPerPointWithTheSameColumnCount() throws IOException {
+    ComparisonReport.write(dir, meta(), points());
+    List<String> lines = Files.readAllLines(dir.resolve("summary.csv"));
+    assertEquals(ComparisonReport.CSV_HEADER, lines.get(0));
+    assertEquals(3, lines.size());
+    int columns = ComparisonReport.CSV_HEADER.split(",").length;
+    for (String line : lines.subList(1, lines.size())) {
+      // The flags column is quoted: it holds commas.
+      String unquoted = line.replaceAll("\"[^\"]*\"", "q");
+      assertEquals(columns, unquoted.split(",", -1).length, line);
+    }
+    assertTrue(lines.get(1).startsWith("vanilla,vanilla,,"));
+    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500"), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",2,,,"), lines.get(2));
+    assertEquals("\"a,b\"", ComparisonReport.csvText("a,b"));
+    assertEquals("\"say \"\"hi\"\"\"", ComparisonReport.csvText("say \"hi\""));
+  }
+
+  @Test
+  void markdownIsATableOfConfigurationByClients() throws IOException {
+    ComparisonReport.write(dir, meta(), points());
+    String md = Files.readString(dir.resolve("report.md"));
+    assertTrue(md.contains("| config | flags | clients | ops/s |"), md);
+    // 3000 ops in 2 s; p50 of 1..1000 and 10..2009 together is about 0.67 ms.
+    assertTrue(md.contains("| vanilla | vanilla | 1 | 1500 |"), md);
+    assertTrue(md.contains("| 2 | 0.500 |"), md);
+    assertTrue(md.contains("| vanilla+batching | vanilla + batching=true | 1 | 1500 |"), md);
+    assertTrue(md.contains("durability `fsync`"), md);
+  }
+}
