@@ -20,6 +20,11 @@ public record ClusterConfig(String label, String variant, Map<String, String> se
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
+  /** Whether this configuration runs the fast path, so its clients must send updates to all. */
+  public boolean fastPath() {
+    return RaftConfig.of(variant, settings).nilextFastPath();
+  }
+
   /** The settings as one {@code k=v;k=v} string, empty when there are none. */
   public String settingsText() {
     List<String> parts = new ArrayList<>();

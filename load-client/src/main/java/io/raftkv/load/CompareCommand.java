@@ -125,7 +125,8 @@ final class CompareCommand {
           Path pointDir = dir.resolve(config.label()).resolve(Charts.clientsTag(n));
           LeaderWindow.Probe probe = new LeaderWindow.Probe(cluster, leader);
           LoadRunner runner =
-              new LoadRunner(load.forPoint(cluster.clusterSpec(), n, pointDir), out)
+              new LoadRunner(
+                      load.forPoint(cluster.clusterSpec(), n, pointDir, config.fastPath()), out)
                   .onMeasuredWindow(probe::windowOpens, probe::windowCloses);
           if (history != null) {
             runner.observe(history.withClientBase(clientBase));

@@ -130,7 +130,9 @@ final class FailoverCommand {
       long span =
           load.warmup().toNanos() + load.duration().toNanos() + 2 * load.timeout().toNanos();
       FailoverObserver observer = new FailoverObserver(System.nanoTime(), span);
-      LoadRunner runner = new LoadRunner(load.forPoint(cluster.clusterSpec(), clients, dir), out);
+      LoadRunner runner =
+          new LoadRunner(
+              load.forPoint(cluster.clusterSpec(), clients, dir, config.fastPath()), out);
       runner.observe(observer);
       if (history != null) {
         runner.observe(history);

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param ops operations to measure after warm-up, or 0 to run for {@code duration}
  * @param rate target operations per second per client (paced mode), or 0 for closed loop
  * @param history file to record every operation in (DESIGN.md's JSON-lines format), or null
+ * @param fastPath send put, delete and multiPut on the fast path ({@code fastpath} variant)
  * @param clientDelay emulated one-way delay before each request leaves the client (the request leg
  *     of a link whose reply leg the server delays with its own {@code --link-delay}); zero for none
  */
@@ -31,7 +32,8 @@ public record LoadOptions(
     Duration timeout,
     int ioThreads,
     Path history,
-    Duration clientDelay) {
+    Duration clientDelay,
+    boolean fastPath) {
 
   static final String USAGE =
       String.join(
@@ -52,7 +54,8 @@ public record LoadOptions(
           "  --timeout 10s              client operation deadline, retries included",
           "  --io-threads 2             client event loop threads",
           "  --history FILE             record every operation as JSON lines (for check)",
-          "  --client-delay 0ms         emulated one-way delay before each request is sent");
+          "  --client-delay 0ms         emulated one-way delay before each request is sent",
+          "  --fast-path off            on: put/delete/multiPut to every node first (fastpath)");
 
   /** Parses the arguments after {@code run}. */
   public static LoadOptions parse(String[] args) throws UsageException {
@@ -72,6 +75,7 @@ public record LoadOptions(
     int ioThreads = 2;
     Path history = null;
     Duration clientDelay = Duration.ZERO;
+    boolean fastPath = false;
     for (Flags.Flag f : Flags.split(args)) {
       String flag = f.name();
       String value = f.value();
@@ -97,6 +101,7 @@ public record LoadOptions(
         case "--io-threads" -> ioThreads = positiveInt(flag, value);
         case "--history" -> history = Path.of(value);
         case "--client-delay" -> clientDelay = parseDuration(flag, value, true);
+        case "--fast-path" -> fastPath = onOff(flag, value);
         default -> throw new UsageException("unknown flag: " + flag);
       }
     }
@@ -135,14 +140,15 @@ public record LoadOptions(
         timeout,
         ioThreads,
         history,
-        clientDelay);
+        clientDelay,
+        fastPath);
   }
 
   /**
    * These options for one point of a sweep: another cluster, client count and output directory; no
    * history file (a sweep records its history through {@link LoadRunner#observe}).
    */
-  public LoadOptions forPoint(String cluster, int clients, Path out) {
+  public LoadOptions forPoint(String cluster, int clients, Path out, boolean fastPath) {
     return new LoadOptions(
         cluster,
         clients,
@@ -156,7 +162,16 @@ public record LoadOptions(
         timeout,
         ioThreads,
         null,
-        clientDelay);
+        clientDelay,
+        fastPath);
+  }
+
+  private static boolean onOff(String flag, String value) throws UsageException {
+    return switch (value) {
+      case "on", "true" -> true;
+      case "off", "false" -> false;
+      default -> throw new UsageException(flag + " takes on or off, not " + value);
+    };
   }
 
   /** Parses {@code put=50,get=50}. */

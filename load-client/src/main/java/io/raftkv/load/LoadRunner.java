@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -44,6 +45,9 @@ import org.HdrHistogram.HistogramLogWriter;
  * the last measured completion), never derived from latencies.
  */
 public final class LoadRunner {
+  /** How long a fast-path update waits for acknowledgments before it takes the ordered path. */
+  static final Duration FAST_PATH_TIMEOUT = Duration.ofMillis(50);
+
   private final LoadOptions options;
   private final PrintStream out;
   private final Map<Op, OpStats> stats = new EnumMap<>(Op.class);
@@ -121,7 +125,11 @@ public final class LoadRunner {
     ClientOptions clientOptions =
         ClientOptions.of(options.cluster())
             .withOperationDeadline(options.timeout())
-            .withIoThreads(options.ioThreads());
+            .withIoThreads(options.ioThreads())
+            // The request leg of an emulated link, on every connection (the server delays the
+            // reply leg itself); the fast path's copies to every node are delayed alike.
+            .withLinkDelay(options.clientDelay())
+            .withFastPath(options.fastPath(), FAST_PATH_TIMEOUT);
     int clusterSize = clientOptions.cluster().size();
     finished = new CountDownLatch(options.clients());
     try (ClientConnectionPool pool = ClientConnectionPool.open(clientOptions)) {
@@ -369,14 +377,7 @@ public final class LoadRunner {
       }
       IssuedOperation op = generate(generator.nextOp(), now);
       boolean measured = intended >= measureStart;
-      long delay = options.clientDelay().toNanos();
-      if (delay > 0) {
-        // The request leg of an emulated link: the server delays the reply leg itself.
-        ScheduledFuture<?> unused =
-            timer.schedule(() -> dispatch(op, intended, measured), delay, TimeUnit.NANOSECONDS);
-      } else {
-        dispatch(op, intended, measured);
-      }
+      dispatch(op, intended, measured);
     }
 
     private void dispatch(IssuedOperation op, long intended, boolean measured) {
