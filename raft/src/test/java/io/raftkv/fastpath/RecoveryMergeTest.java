@@ -126,8 +126,8 @@ class RecoveryMergeTest {
   @Test
   void randomHistoriesOnThreeReplicasOverEveryMajority() {
     MergeProperty.Stats s = new MergeProperty(3, 1500, 11).run();
-    assertTrue(s.merges() > 15_000, s.toString());
-    assertTrue(s.completedKept() > 15_000, s.toString());
+    assertTrue(s.merges() > 12_000, s.toString());
+    assertTrue(s.completedKept() > 12_000, s.toString());
     assertTrue(s.realTimePairs() > 5_000, s.toString());
     // Two logs of three: an edge needs both, so no cycle. Three logs can cycle (Condorcet), but
     // never through a real-time pair: both would have to be in all three logs, in that order.
