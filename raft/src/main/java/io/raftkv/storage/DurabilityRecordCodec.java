@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Encodes the records of the durabilityLog file and decodes them back. Big-endian.
@@ -108,7 +107,7 @@ final class DurabilityRecordCodec {
   private static void seal(ByteBuffer buf, int start) {
     int length = buf.position() - start - HEADER_BYTES;
     buf.putInt(start, length);
-    buf.putInt(start + 4, crc(buf, start + HEADER_BYTES, length));
+    buf.putInt(start + 4, RecordCodec.crc(buf, start + HEADER_BYTES, length));
   }
 
   /** Decodes the record at {@code pos}, looking no further than {@code buf.limit()}. */
@@ -129,7 +128,7 @@ final class DurabilityRecordCodec {
           "record of length " + length + " cut off: " + (left - HEADER_BYTES) + " bytes left");
     }
     int body = pos + HEADER_BYTES;
-    if (crc(buf, body, length) != buf.getInt(pos + 4)) {
+    if (RecordCodec.crc(buf, body, length) != buf.getInt(pos + 4)) {
       return Decoded.invalid(RecordCodec.Status.CORRUPT, "CRC mismatch");
     }
     ByteBuffer b = buf.duplicate().position(body + 1).limit(body + length);
@@ -199,11 +198,5 @@ final class DurabilityRecordCodec {
       }
     }
     return -1;
-  }
-
-  private static int crc(ByteBuffer buf, int offset, int length) {
-    CRC32C crc = new CRC32C();
-    crc.update(buf.duplicate().limit(offset + length).position(offset));
-    return (int) crc.getValue();
   }
 }
