@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link DurabilityLogStore} in the file {@code durability.log} of a node's data directory
@@ -183,9 +184,9 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
   public void remove(Collection<NilextId> ids) throws IOException {
     checkWritable();
     List<NilextId> held = new ArrayList<>();
-    for (NilextEntry e : entries.values()) {
-      if (ids.contains(e.id())) {
-        held.add(e.id());
+    for (NilextId id : Set.copyOf(ids)) {
+      if (entries.contains(id)) {
+        held.add(id);
       }
     }
     if (held.isEmpty()) {
