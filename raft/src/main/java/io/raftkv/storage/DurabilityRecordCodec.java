@@ -52,10 +52,13 @@ final class DurabilityRecordCodec {
    * @param record the record if {@code VALID}, else null
    * @param size bytes the record takes if {@code VALID}
    * @param problem why it is not valid, for messages
+   * @param checksummed whether the CRC matched: a record that is corrupt even so was written that
+   *     way (a bug or a format change), never torn, so it is never cut off as a torn tail
    */
-  record Decoded(RecordCodec.Status status, Record record, int size, String problem) {
+  record Decoded(
+      RecordCodec.Status status, Record record, int size, String problem, boolean checksummed) {
     static Decoded invalid(RecordCodec.Status status, String problem) {
-      return new Decoded(status, null, 0, problem);
+      return new Decoded(status, null, 0, problem, false);
     }
   }
 
@@ -136,13 +139,13 @@ final class DurabilityRecordCodec {
     try {
       Record r = body(buf.get(body), b);
       if (r != null) {
-        return new Decoded(RecordCodec.Status.VALID, r, HEADER_BYTES + length, null);
+        return new Decoded(RecordCodec.Status.VALID, r, HEADER_BYTES + length, null, true);
       }
       problem = "impossible record of type " + buf.get(body) + " and length " + length;
     } catch (IllegalArgumentException e) { // MalformedCommandException, or not nilext
       problem = "stored command does not decode: " + e.getMessage();
     }
-    return Decoded.invalid(RecordCodec.Status.CORRUPT, problem);
+    return new Decoded(RecordCodec.Status.CORRUPT, null, 0, problem, true);
   }
 
   /** The record of {@code type} in {@code b} (exactly its body), or null if malformed. */

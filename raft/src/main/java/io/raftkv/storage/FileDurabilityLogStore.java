@@ -30,7 +30,8 @@ import java.util.Set;
  *
  * <p>Recovery on {@link #open}: the records are replayed in order (an entry again re-tags it in
  * place, a removal removes, the highest fence wins). An invalid record with nothing valid after it
- * is a torn write: the file is cut there with a warning. An invalid record followed by a valid one
+ * is a torn write: the file is cut there with a warning. An invalid record followed by a valid one,
+ * or a record whose CRC matches but whose content is impossible (an undecodable command, say),
  * throws {@link CorruptLogException} with the file and offset: an acknowledged update may be lost,
  * so the node must not start. A temporary file left by a crash during compaction is deleted.
  *
@@ -128,6 +129,10 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
         pos += d.size();
         count++;
         continue;
+      }
+      if (d.checksummed()) {
+        throw new CorruptLogException(
+            file, pos, d.problem() + " in a record whose CRC matches: written corrupt, not torn");
       }
       int next = DurabilityRecordCodec.findValidRecordAfter(buf, pos);
       if (next >= 0) {

@@ -5,9 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.fastpath.Acceptance;
+import io.raftkv.fastpath.DurabilityLog;
 import io.raftkv.fastpath.NilextEntry;
 import io.raftkv.fastpath.NilextId;
+import io.raftkv.kv.Bytes;
+import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvCommand;
+import io.raftkv.kv.KvRequest;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -195,6 +202,55 @@ class FileDurabilityLogStoreTest extends DurabilityLogStoreTest {
             CorruptLogException.class, () -> FileDurabilityLogStore.open(dir(), Durability.FSYNC));
     assertEquals(third, e.offset());
     assertTrue(e.getMessage().contains("not a torn tail"), e.getMessage());
+  }
+
+  @Test
+  void aWellChecksummedButUndecodableLastRecordIsCorruptNotTorn() throws IOException {
+    List<NilextEntry> entries = puts(1, 1, 4);
+    long lastStart = writeFour(dir(), entries);
+    // Rewrite the last record as an ENTRY of a get (not nilext) with a matching CRC.
+    byte[] get = KvCodec.encode(new KvRequest(1, 9, new KvCommand.Get(Bytes.utf8("k"))));
+    ByteBuffer body = ByteBuffer.allocate(1 + 8 + get.length);
+    body.put((byte) 1).putLong(1).put(get);
+    ByteBuffer record = ByteBuffer.allocate(8 + body.capacity());
+    record
+        .putInt(body.capacity())
+        .putInt(RecordCodec.crc(body, 0, body.capacity()))
+        .put(body.array());
+    byte[] bytes = Arrays.copyOf(Files.readAllBytes(file(dir())), (int) lastStart);
+    byte[] all = Arrays.copyOf(bytes, bytes.length + record.capacity());
+    System.arraycopy(record.array(), 0, all, bytes.length, record.capacity());
+    Files.write(file(dir()), all);
+    CorruptLogException e =
+        assertThrows(
+            CorruptLogException.class, () -> FileDurabilityLogStore.open(dir(), Durability.FSYNC));
+    assertEquals(lastStart, e.offset());
+    assertTrue(e.getMessage().contains("not torn"), e.getMessage());
+    assertEquals(all.length, Files.size(file(dir())), "nothing truncated");
+  }
+
+  /** The contract the node loop follows: persist what the durabilityLog says, restore on start. */
+  @Test
+  void aDurabilityLogRestoredFromItsStoreRefusesAndAcknowledgesAsBefore() throws IOException {
+    DurabilityLog log = new DurabilityLog();
+    FileDurabilityLogStore store = openFile(dir());
+    for (NilextEntry e : List.of(put(3, 1, 1, "a"), put(3, 2, 1, "b"), put(3, 1, 1, "a"))) {
+      if (log.accept(e, 3, false).mustPersist()) {
+        store.append(List.of(log.get(e.id())));
+      }
+    }
+    store.remove(
+        log.removeApplied(Set.of(new NilextId(2, 1))).stream().map(NilextEntry::id).toList());
+    if (log.fence(4)) {
+      store.fence(4);
+    }
+    store.close();
+    StoredDurabilityLog loaded = openFile(dir()).load();
+    DurabilityLog again = DurabilityLog.restore(loaded.entries(), loaded.fence());
+    assertEquals(log.snapshot(), again.snapshot());
+    assertEquals(List.of(put(3, 1, 1, "a")), again.snapshot());
+    assertEquals(Acceptance.REFUSED_FENCED, again.accept(put(3, 5, 1, "c"), 3, false));
+    assertEquals(Acceptance.RETAGGED, again.accept(put(4, 1, 1, "a"), 4, false));
   }
 
   // ------------------------------------------------------------------ restart and compaction
