@@ -34,16 +34,16 @@ final class DurabilityRecordCodec {
   private DurabilityRecordCodec() {}
 
   /** One record's meaning. */
-  sealed interface Record {}
+  sealed interface StoredRecord {}
 
   /** An accepted entry, or a re-tag of a stored one. */
-  record EntryRecord(NilextEntry entry) implements Record {}
+  record EntryRecord(NilextEntry entry) implements StoredRecord {}
 
   /** Removed identities. */
-  record RemoveRecord(List<NilextId> ids) implements Record {}
+  record RemoveRecord(List<NilextId> ids) implements StoredRecord {}
 
   /** A raised fence. */
-  record FenceRecord(long term) implements Record {}
+  record FenceRecord(long term) implements StoredRecord {}
 
   /**
    * The outcome of decoding one record.
@@ -56,7 +56,11 @@ final class DurabilityRecordCodec {
    *     way (a bug or a format change), never torn, so it is never cut off as a torn tail
    */
   record Decoded(
-      RecordCodec.Status status, Record record, int size, String problem, boolean checksummed) {
+      RecordCodec.Status status,
+      StoredRecord record,
+      int size,
+      String problem,
+      boolean checksummed) {
     static Decoded invalid(RecordCodec.Status status, String problem) {
       return new Decoded(status, null, 0, problem, false);
     }
@@ -137,7 +141,7 @@ final class DurabilityRecordCodec {
     ByteBuffer b = buf.duplicate().position(body + 1).limit(body + length);
     String problem;
     try {
-      Record r = body(buf.get(body), b);
+      StoredRecord r = body(buf.get(body), b);
       if (r != null) {
         return new Decoded(RecordCodec.Status.VALID, r, HEADER_BYTES + length, null, true);
       }
@@ -149,7 +153,7 @@ final class DurabilityRecordCodec {
   }
 
   /** The record of {@code type} in {@code b} (exactly its body), or null if malformed. */
-  private static Record body(byte type, ByteBuffer b) {
+  private static StoredRecord body(byte type, ByteBuffer b) {
     switch (type) {
       case ENTRY -> {
         if (b.remaining() < 8) {

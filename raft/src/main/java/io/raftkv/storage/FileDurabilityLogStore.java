@@ -155,7 +155,7 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
     return new long[] {pos, count};
   }
 
-  private static void replay(DurabilityRecordCodec.Record r, DurabilityEntries entries) {
+  private static void replay(DurabilityRecordCodec.StoredRecord r, DurabilityEntries entries) {
     if (r instanceof DurabilityRecordCodec.EntryRecord e) {
       entries.put(e.entry());
     } else if (r instanceof DurabilityRecordCodec.RemoveRecord rm) {
@@ -270,7 +270,7 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
       }
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       size = channel.size();
-      records = entries.size() + (entries.fence() > 0 ? 1 : 0);
+      records = (long) entries.size() + (entries.fence() > 0 ? 1 : 0);
     } catch (IOException | RuntimeException e) {
       failure = e instanceof IOException io ? io : new IOException(e);
       throw e;

@@ -10,13 +10,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 class RecoveryMergeTest {
   private static final Supermajority THREE = new Supermajority(3);
   private static final Supermajority FIVE = new Supermajority(5);
-  private static final Predicate<NilextId> NOTHING_ORDERED = id -> false;
 
   private static final NilextEntry A = put(1, 1, 1, "a");
   private static final NilextEntry B = put(1, 2, 1, "b");
@@ -24,8 +22,12 @@ class RecoveryMergeTest {
   private static final NilextEntry D = put(1, 4, 1, "d");
   private static final NilextEntry E = put(1, 5, 1, "e");
 
+  private static boolean nothingOrdered(NilextId id) {
+    return false;
+  }
+
   private static RecoveryMerge.Result merge(Supermajority q, List<List<NilextEntry>> logs) {
-    return RecoveryMerge.merge(logs, q, 2, NOTHING_ORDERED);
+    return RecoveryMerge.merge(logs, q, 2, RecoveryMergeTest::nothingOrdered);
   }
 
   @Test
@@ -99,7 +101,8 @@ class RecoveryMergeTest {
   void theCopyOfTheHighestTermIsProposed() {
     NilextEntry retagged = A.withTerm(3);
     RecoveryMerge.Result r =
-        RecoveryMerge.merge(List.of(List.of(A), List.of(retagged)), THREE, 4, NOTHING_ORDERED);
+        RecoveryMerge.merge(
+            List.of(List.of(A), List.of(retagged)), THREE, 4, RecoveryMergeTest::nothingOrdered);
     assertEquals(List.of(retagged), r.toPropose());
   }
 
