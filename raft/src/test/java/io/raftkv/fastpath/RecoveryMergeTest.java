@@ -118,6 +118,17 @@ class RecoveryMergeTest {
   }
 
   @Test
+  void aLongPendingLogKeepsItsOrder() {
+    // 1500 entries in the same order everywhere: a complete DAG, and a deep search for Tarjan.
+    List<NilextEntry> log = new ArrayList<>();
+    for (int c = 1500; c >= 1; c--) {
+      log.add(put(1, c, 1, "k" + c % 7));
+    }
+    RecoveryMerge.Result r = merge(FIVE, List.of(log, log, List.of()));
+    assertEquals(log, r.toPropose());
+  }
+
+  @Test
   void refusesTooFewOrTooManyLogs() {
     assertThrows(IllegalArgumentException.class, () -> merge(FIVE, List.of(List.of(), List.of())));
     List<List<NilextEntry>> four = Collections.nCopies(4, List.of());
