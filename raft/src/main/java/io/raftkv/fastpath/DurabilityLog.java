@@ -109,9 +109,10 @@ public final class DurabilityLog {
    * @return the entries removed, in log order
    */
   public List<NilextEntry> removeApplied(Collection<NilextId> ids) {
+    Set<NilextId> wanted = Set.copyOf(ids);
     List<NilextEntry> removed = new ArrayList<>();
     for (NilextEntry e : List.copyOf(entries.values())) {
-      if (ids.contains(e.id())) {
+      if (wanted.contains(e.id())) {
         remove(e);
         removed.add(e);
       }
@@ -127,9 +128,10 @@ public final class DurabilityLog {
    * @return the entries dropped, in log order
    */
   public List<NilextEntry> drop(Collection<NilextId> ids, long recoveryTerm) {
+    Set<NilextId> wanted = Set.copyOf(ids);
     List<NilextEntry> dropped = new ArrayList<>();
     for (NilextEntry e : List.copyOf(entries.values())) {
-      if (e.term() < recoveryTerm && ids.contains(e.id())) {
+      if (e.term() < recoveryTerm && wanted.contains(e.id())) {
         remove(e);
         dropped.add(e);
       }

@@ -2,6 +2,7 @@ package io.raftkv.fastpath;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -39,10 +40,12 @@ import java.util.TreeSet;
  * {@code b} began (with {@code c} overlapping both), and, renamed, when {@code b} completed before
  * {@code c} or {@code c} before {@code a}: no function of these logs orders all three histories
  * correctly. Skyros's argument covers the edges, which are right (above); inside a cycle a guess is
- * unavoidable. This class guesses deterministically: when every remaining entry has a remaining
- * predecessor, it emits the one with the fewest (never passing over an earlier seq of its client),
- * then the earliest in the tie-break order. Giving the merge more than a majority of logs adds
- * votes and makes such cycles rarer.
+ * unavoidable. This class confines the guess: it orders the strongly connected components of the
+ * graph topologically, so every edge that is not on a cycle is respected (in particular every
+ * real-time edge between two entries that are not on one cycle), and only inside a component of
+ * several entries does it guess: an entry with no remaining predecessor in the component first,
+ * otherwise the one with the fewest (never passing over an earlier seq of its client). Giving the
+ * merge more than a majority of logs adds votes and makes such cycles rarer.
  *
  * <p><b>Tie-break.</b> Among entries free to go next, the one earliest in the leader's own log
  * first, entries the leader lacks after those, then by (clientId, seq).
@@ -83,31 +86,41 @@ final class PrecedenceOrder {
 
   private List<NilextEntry> topologicalOrder() {
     int k = entries.size();
-    int[] inDegree = new int[k];
-    for (int i = 0; i < k; i++) {
-      for (int j = 0; j < k; j++) {
-        if (i != j && edge(j, i)) {
-          inDegree[i]++;
+    BitSet[] successors = new BitSet[k];
+    for (int a = 0; a < k; a++) {
+      successors[a] = new BitSet(k);
+      for (int b = 0; b < k; b++) {
+        if (a != b && edge(a, b)) {
+          successors[a].set(b);
         }
       }
     }
-    int[] previousOfClient = previousOfSameClient();
-    boolean[] emitted = new boolean[k];
-    TreeSet<Integer> ready = new TreeSet<>(); // indices are ranks: the smallest goes first
-    for (int i = 0; i < k; i++) {
-      if (inDegree[i] == 0) {
-        ready.add(i);
+    StronglyConnected scc = StronglyConnected.of(successors);
+    int[] inFromOthers = new int[scc.count()];
+    for (int a = 0; a < k; a++) {
+      for (int b = successors[a].nextSetBit(0); b >= 0; b = successors[a].nextSetBit(b + 1)) {
+        if (scc.component(a) != scc.component(b)) {
+          inFromOthers[scc.component(b)]++;
+        }
+      }
+    }
+    // Components in topological order; among those free to go, the one holding the lowest rank.
+    TreeSet<Integer> ready = new TreeSet<>(Comparator.comparingInt(scc::lowestMember));
+    for (int c = 0; c < scc.count(); c++) {
+      if (inFromOthers[c] == 0) {
+        ready.add(c);
       }
     }
     List<NilextEntry> order = new ArrayList<>(k);
-    while (order.size() < k) {
-      int next = ready.isEmpty() ? breakCycle(inDegree, emitted, previousOfClient) : ready.first();
-      ready.remove(next);
-      emitted[next] = true;
-      order.add(entries.get(next));
-      for (int j = 0; j < k; j++) {
-        if (!emitted[j] && edge(next, j) && --inDegree[j] == 0) {
-          ready.add(j);
+    while (!ready.isEmpty()) {
+      int c = ready.pollFirst();
+      for (int a : orderWithin(scc.members(c), successors)) {
+        order.add(entries.get(a));
+        for (int b = successors[a].nextSetBit(0); b >= 0; b = successors[a].nextSetBit(b + 1)) {
+          int d = scc.component(b);
+          if (d != c && --inFromOthers[d] == 0) {
+            ready.add(d);
+          }
         }
       }
     }
@@ -115,18 +128,41 @@ final class PrecedenceOrder {
   }
 
   /**
-   * Every remaining entry has a remaining predecessor: a cycle. Picks the remaining entry with the
-   * fewest remaining predecessors whose client has no earlier seq remaining, lowest rank first.
+   * Orders one strongly connected component: an entry with no remaining predecessor inside it goes
+   * first, lowest rank first; when there is none (a cycle), the entry with the fewest remaining
+   * predecessors whose client has no earlier seq remaining, lowest rank first.
    */
-  private int breakCycle(int[] inDegree, boolean[] emitted, int[] previousOfClient) {
-    int pick = -1;
-    for (int i = 0; i < entries.size(); i++) {
-      boolean free = previousOfClient[i] < 0 || emitted[previousOfClient[i]];
-      if (!emitted[i] && free && (pick < 0 || inDegree[i] < inDegree[pick])) {
-        pick = i;
-      }
+  private List<Integer> orderWithin(List<Integer> members, BitSet[] successors) {
+    if (members.size() == 1) {
+      return members;
     }
-    return pick;
+    BitSet remaining = new BitSet();
+    members.forEach(remaining::set);
+    Map<Integer, Integer> inDegree = new HashMap<>();
+    for (int a : members) {
+      BitSet inside = (BitSet) successors[a].clone();
+      inside.and(remaining);
+      inside.stream().forEach(b -> inDegree.merge(b, 1, Integer::sum));
+    }
+    int[] previousOfClient = previousOfSameClient();
+    List<Integer> order = new ArrayList<>(members.size());
+    while (!remaining.isEmpty()) {
+      int pick = -1;
+      for (int a = remaining.nextSetBit(0); a >= 0; a = remaining.nextSetBit(a + 1)) {
+        int prev = previousOfClient[a];
+        boolean clientFree = prev < 0 || !remaining.get(prev);
+        if (clientFree
+            && (pick < 0 || inDegree.getOrDefault(a, 0) < inDegree.getOrDefault(pick, 0))) {
+          pick = a;
+        }
+      }
+      remaining.clear(pick);
+      order.add(pick);
+      BitSet inside = (BitSet) successors[pick].clone();
+      inside.and(remaining);
+      inside.stream().forEach(b -> inDegree.merge(b, -1, Integer::sum));
+    }
+    return order;
   }
 
   /** For each entry, the index of its client's entry with the next lower seq, or -1. */

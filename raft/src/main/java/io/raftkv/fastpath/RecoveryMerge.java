@@ -15,11 +15,11 @@ import java.util.function.Predicate;
  * in which order it proposes them, before any new work.
  *
  * <ul>
- *   <li>Only entries tagged with a term below the recovery's term take part. The logs were fenced
- *       at the recovery's term when handed over, so an entry of that term or later was accepted
- *       after the hand-over, is not covered by this recovery, and is left to the normal fast path
- *       (the leader orders it if it holds it; otherwise it never completed and its client falls
- *       back).
+ *   <li>Only entries tagged with a term below the recovery's term take part. An entry of the
+ *       recovery's term or later belongs to the new term's ordinary fast path: it can complete only
+ *       with the new leader's acknowledgment, so if it completed the leader holds it and orders it
+ *       after the recovered entries; otherwise its client falls back. Such entries are neither kept
+ *       nor dropped here.
  *   <li>An entry found in at least {@link Supermajority#recoveryThreshold()} logs is kept: a
  *       completed update is in a supermajority, which meets any majority in that many replicas, so
  *       it is always kept, whichever majority answered.

@@ -18,6 +18,10 @@ final class DurabilityEntries {
     entries.put(e.id(), e); // an existing key keeps its position
   }
 
+  boolean contains(NilextId id) {
+    return entries.containsKey(id);
+  }
+
   /** Removes the identities held; returns how many were. */
   int removeAll(Collection<NilextId> ids) {
     int removed = 0;

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * Encodes the records of the durabilityLog file and decodes them back. Big-endian.
@@ -35,16 +34,16 @@ final class DurabilityRecordCodec {
   private DurabilityRecordCodec() {}
 
   /** One record's meaning. */
-  sealed interface Record {}
+  sealed interface StoredRecord {}
 
   /** An accepted entry, or a re-tag of a stored one. */
-  record EntryRecord(NilextEntry entry) implements Record {}
+  record EntryRecord(NilextEntry entry) implements StoredRecord {}
 
   /** Removed identities. */
-  record RemoveRecord(List<NilextId> ids) implements Record {}
+  record RemoveRecord(List<NilextId> ids) implements StoredRecord {}
 
   /** A raised fence. */
-  record FenceRecord(long term) implements Record {}
+  record FenceRecord(long term) implements StoredRecord {}
 
   /**
    * The outcome of decoding one record.
@@ -53,10 +52,17 @@ final class DurabilityRecordCodec {
    * @param record the record if {@code VALID}, else null
    * @param size bytes the record takes if {@code VALID}
    * @param problem why it is not valid, for messages
+   * @param checksummed whether the CRC matched: a record that is corrupt even so was written that
+   *     way (a bug or a format change), never torn, so it is never cut off as a torn tail
    */
-  record Decoded(RecordCodec.Status status, Record record, int size, String problem) {
+  record Decoded(
+      RecordCodec.Status status,
+      StoredRecord record,
+      int size,
+      String problem,
+      boolean checksummed) {
     static Decoded invalid(RecordCodec.Status status, String problem) {
-      return new Decoded(status, null, 0, problem);
+      return new Decoded(status, null, 0, problem, false);
     }
   }
 
@@ -108,7 +114,7 @@ final class DurabilityRecordCodec {
   private static void seal(ByteBuffer buf, int start) {
     int length = buf.position() - start - HEADER_BYTES;
     buf.putInt(start, length);
-    buf.putInt(start + 4, crc(buf, start + HEADER_BYTES, length));
+    buf.putInt(start + 4, RecordCodec.crc(buf, start + HEADER_BYTES, length));
   }
 
   /** Decodes the record at {@code pos}, looking no further than {@code buf.limit()}. */
@@ -129,25 +135,25 @@ final class DurabilityRecordCodec {
           "record of length " + length + " cut off: " + (left - HEADER_BYTES) + " bytes left");
     }
     int body = pos + HEADER_BYTES;
-    if (crc(buf, body, length) != buf.getInt(pos + 4)) {
+    if (RecordCodec.crc(buf, body, length) != buf.getInt(pos + 4)) {
       return Decoded.invalid(RecordCodec.Status.CORRUPT, "CRC mismatch");
     }
     ByteBuffer b = buf.duplicate().position(body + 1).limit(body + length);
     String problem;
     try {
-      Record r = body(buf.get(body), b);
+      StoredRecord r = body(buf.get(body), b);
       if (r != null) {
-        return new Decoded(RecordCodec.Status.VALID, r, HEADER_BYTES + length, null);
+        return new Decoded(RecordCodec.Status.VALID, r, HEADER_BYTES + length, null, true);
       }
       problem = "impossible record of type " + buf.get(body) + " and length " + length;
     } catch (IllegalArgumentException e) { // MalformedCommandException, or not nilext
       problem = "stored command does not decode: " + e.getMessage();
     }
-    return Decoded.invalid(RecordCodec.Status.CORRUPT, problem);
+    return new Decoded(RecordCodec.Status.CORRUPT, null, 0, problem, true);
   }
 
   /** The record of {@code type} in {@code b} (exactly its body), or null if malformed. */
-  private static Record body(byte type, ByteBuffer b) {
+  private static StoredRecord body(byte type, ByteBuffer b) {
     switch (type) {
       case ENTRY -> {
         if (b.remaining() < 8) {
@@ -199,11 +205,5 @@ final class DurabilityRecordCodec {
       }
     }
     return -1;
-  }
-
-  private static int crc(ByteBuffer buf, int offset, int length) {
-    CRC32C crc = new CRC32C();
-    crc.update(buf.duplicate().limit(offset + length).position(offset));
-    return (int) crc.getValue();
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link DurabilityLogStore} in the file {@code durability.log} of a node's data directory
@@ -29,7 +30,8 @@ import java.util.List;
  *
  * <p>Recovery on {@link #open}: the records are replayed in order (an entry again re-tags it in
  * place, a removal removes, the highest fence wins). An invalid record with nothing valid after it
- * is a torn write: the file is cut there with a warning. An invalid record followed by a valid one
+ * is a torn write: the file is cut there with a warning. An invalid record followed by a valid one,
+ * or a record whose CRC matches but whose content is impossible (an undecodable command, say),
  * throws {@link CorruptLogException} with the file and offset: an acknowledged update may be lost,
  * so the node must not start. A temporary file left by a crash during compaction is deleted.
  *
@@ -128,6 +130,10 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
         count++;
         continue;
       }
+      if (d.checksummed()) {
+        throw new CorruptLogException(
+            file, pos, d.problem() + " in a record whose CRC matches: written corrupt, not torn");
+      }
       int next = DurabilityRecordCodec.findValidRecordAfter(buf, pos);
       if (next >= 0) {
         throw new CorruptLogException(
@@ -149,7 +155,7 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
     return new long[] {pos, count};
   }
 
-  private static void replay(DurabilityRecordCodec.Record r, DurabilityEntries entries) {
+  private static void replay(DurabilityRecordCodec.StoredRecord r, DurabilityEntries entries) {
     if (r instanceof DurabilityRecordCodec.EntryRecord e) {
       entries.put(e.entry());
     } else if (r instanceof DurabilityRecordCodec.RemoveRecord rm) {
@@ -183,9 +189,9 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
   public void remove(Collection<NilextId> ids) throws IOException {
     checkWritable();
     List<NilextId> held = new ArrayList<>();
-    for (NilextEntry e : entries.values()) {
-      if (ids.contains(e.id())) {
-        held.add(e.id());
+    for (NilextId id : Set.copyOf(ids)) {
+      if (entries.contains(id)) {
+        held.add(id);
       }
     }
     if (held.isEmpty()) {
@@ -264,7 +270,7 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
       }
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
       size = channel.size();
-      records = entries.size() + (entries.fence() > 0 ? 1 : 0);
+      records = (long) entries.size() + (entries.fence() > 0 ? 1 : 0);
     } catch (IOException | RuntimeException e) {
       failure = e instanceof IOException io ? io : new IOException(e);
       throw e;

@@ -144,7 +144,11 @@ final class RecordCodec {
     return -1;
   }
 
-  private static int crc(ByteBuffer buf, int offset, int length) {
+  /**
+   * CRC32C of {@code length} bytes of {@code buf} from {@code offset}; shared with the
+   * durabilityLog file.
+   */
+  static int crc(ByteBuffer buf, int offset, int length) {
     CRC32C crc = new CRC32C();
     crc.update(buf.duplicate().limit(offset + length).position(offset));
     return (int) crc.getValue();
