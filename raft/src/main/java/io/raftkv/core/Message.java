@@ -13,7 +13,10 @@ public sealed interface Message
         Message.AppendEntriesRequest,
         Message.AppendEntriesResponse,
         Message.HeartbeatRequest,
-        Message.HeartbeatResponse {
+        Message.HeartbeatResponse,
+        Message.DurabilityLogRequest,
+        Message.DurabilityLogResponse,
+        Message.DurabilityLogPrune {
 
   int from();
 
@@ -86,4 +89,35 @@ public sealed interface Message
 
   /** The answer to a {@link HeartbeatRequest}, echoing its read round. */
   record HeartbeatResponse(int from, int to, long term, long readRound) implements Message {}
+
+  /**
+   * Fast path (Skyros, recovery): the new leader of {@code term} asks for the sender's durability
+   * log. The receiver, if its term is {@code term}, answers with its log and from then on refuses
+   * fast-path updates of older terms. Not handled by {@link RaftNode} (its {@code step} ignores the
+   * three durability-log messages); the caller hands them to the fast-path replica.
+   */
+  record DurabilityLogRequest(int from, int to, long term) implements Message {}
+
+  /**
+   * The answer to a {@link DurabilityLogRequest}: the sender's durability log in arrival order.
+   * Each entry's {@code term} is the term the update was accepted in, its {@code index} its
+   * position (1, 2, ...) and its {@code data} the encoded request.
+   */
+  record DurabilityLogResponse(int from, int to, long term, List<Entry> entries)
+      implements Message {
+    public DurabilityLogResponse {
+      entries = List.copyOf(entries);
+    }
+  }
+
+  /**
+   * After its recovery committed, the leader of {@code term} tells every replica which updates of
+   * older terms recovery did not keep, so they leave every durability log. Entries are encoded as
+   * in {@link DurabilityLogResponse}.
+   */
+  record DurabilityLogPrune(int from, int to, long term, List<Entry> entries) implements Message {
+    public DurabilityLogPrune {
+      entries = List.copyOf(entries);
+    }
+  }
 }

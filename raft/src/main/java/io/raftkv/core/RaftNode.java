@@ -56,6 +56,14 @@ public final class RaftNode {
   private final Set<Integer> votesGranted = new HashSet<>();
   private final Set<Integer> votesRejected = new HashSet<>();
   private final ReadIndexTracker reads = new ReadIndexTracker();
+  private final LeaseTracker lease = new LeaseTracker();
+
+  /**
+   * The tick at which this node last heard from a leader of its term (AppendEntries or heartbeat).
+   * Starts at 0, so a node that has just (re)started counts as having heard from a leader: it has
+   * forgotten whether it did, and a lease it helped confirm may still run.
+   */
+  private long lastLeaderContactTick;
 
   private HardState handedHardState;
   private final List<Message> outbox = new ArrayList<>();
@@ -118,6 +126,12 @@ public final class RaftNode {
     if (m.to() != id || !voters.contains(m.from()) || m.from() == id) {
       return;
     }
+    if (m instanceof Message.DurabilityLogRequest
+        || m instanceof Message.DurabilityLogResponse
+        || m instanceof Message.DurabilityLogPrune) {
+      // Fast-path recovery traffic belongs to the fast-path replica, not to Raft.
+      return;
+    }
     if (m.term() > term) {
       if (!onHigherTerm(m)) {
         return;
@@ -173,10 +187,30 @@ public final class RaftNode {
     }
     if (log.term(commitIndex) != term) {
       reads.deferUntilTermCommit(requestId);
+    } else if (leaseValid()) {
+      readStates.add(new ReadState(requestId, commitIndex));
     } else {
       startReadRound(List.of(requestId));
     }
     return true;
+  }
+
+  /**
+   * Whether this leader may answer a read from its own state right now (thesis 6.4.1): {@code
+   * leaseReads} is on, it has committed an entry of its term (its no-op), and a majority answered a
+   * heartbeat broadcast sent less than {@link RaftConfig#leaseTicks()} ticks ago. A new leader
+   * needs no extra wait for its predecessor's lease: each vote it got came from a node that had not
+   * heard from any leader for a full election timeout, longer than any lease.
+   */
+  public boolean leaseValid() {
+    if (!config.leaseReads() || role != Role.LEADER || log.term(commitIndex) != term) {
+      return false;
+    }
+    if (quorum() == 1) {
+      return true;
+    }
+    long start = lease.leaseStart(quorum());
+    return start >= 0 && tickCount < start + config.leaseTicks();
   }
 
   // ---------------------------------------------------------------- output
@@ -203,13 +237,20 @@ public final class RaftNode {
     HardState hs = hardState();
     HardState changed = hs.equals(handedHardState) ? null : hs;
     handedHardState = hs;
+    List<Message> early = new ArrayList<>();
+    List<Message> late = new ArrayList<>();
+    boolean mayGoEarly = config.parallelLeaderWrite() && role == Role.LEADER && changed == null;
+    for (Message m : outbox) {
+      boolean replication = m instanceof AppendEntriesRequest || m instanceof HeartbeatRequest;
+      (mayGoEarly && replication ? early : late).add(m);
+    }
     List<Entry> toPersist = log.takeUnpersisted();
     List<Entry> toApply = new ArrayList<>();
     for (long i = applyingIndex + 1; i <= commitIndex; i++) {
       toApply.add(log.entry(i));
     }
     applyingIndex = commitIndex;
-    Ready r = new Ready(changed, toPersist, outbox, toApply, readStates);
+    Ready r = new Ready(changed, toPersist, early, late, toApply, readStates);
     outbox.clear();
     readStates.clear();
     return r;
@@ -331,6 +372,10 @@ public final class RaftNode {
       if (config.checkQuorum() && leaderId != 0 && electionElapsed < config.electionTicks()) {
         return false;
       }
+      if (config.leaseReads() && tickCount - lastLeaderContactTick < config.electionTicks()) {
+        // A lease this node helped confirm may still be running (thesis 6.4.1).
+        return false;
+      }
       if (!r.preVote()) {
         becomeFollower(r.term(), 0);
       }
@@ -393,6 +438,7 @@ public final class RaftNode {
     resetElectionTimer();
     progress.clear();
     reads.clear();
+    lease.clear();
     votesGranted.clear();
     votesRejected.clear();
     votesGranted.add(id);
@@ -460,6 +506,7 @@ public final class RaftNode {
     leaderId = leader;
     progress.clear();
     reads.clear();
+    lease.clear();
     resetElectionTimer();
   }
 
@@ -471,6 +518,7 @@ public final class RaftNode {
     electionElapsed = 0;
     progress.clear();
     reads.clear();
+    lease.clear();
     for (int peer : voters) {
       if (peer != id) {
         progress.put(peer, new Progress(peer, log.lastIndex() + 1));
@@ -526,11 +574,16 @@ public final class RaftNode {
     }
   }
 
-  private void broadcastHeartbeat() {
-    long round = reads.currentRound();
+  /**
+   * Sends a heartbeat to every follower; returns the broadcast's id, which the answers echo and
+   * which both ReadIndex rounds and the lease are confirmed by.
+   */
+  private long broadcastHeartbeat() {
+    long round = lease.broadcast(tickCount, 2L * config.electionTicks());
     for (Progress p : progress.values()) {
       send(new HeartbeatRequest(id, p.id, term, Math.min(p.match, commitIndex), round));
     }
+    return round;
   }
 
   /**
@@ -609,6 +662,7 @@ public final class RaftNode {
     if (p.match < log.lastIndex() && !p.hasInflight()) {
       sendAppend(p);
     }
+    lease.acknowledge(r.from(), r.readRound());
     readStates.addAll(reads.acknowledge(r.from(), r.readRound(), quorum()));
   }
 
@@ -639,12 +693,14 @@ public final class RaftNode {
   }
 
   private void startReadRound(List<Long> requestIds) {
-    reads.startRound(requestIds, commitIndex, id);
     if (quorum() == 1) {
-      readStates.addAll(reads.acknowledge(id, reads.currentRound(), 1));
+      for (long requestId : requestIds) {
+        readStates.add(new ReadState(requestId, commitIndex));
+      }
       return;
     }
-    broadcastHeartbeat();
+    long round = broadcastHeartbeat();
+    reads.startRound(requestIds, commitIndex, id, round);
   }
 
   // ---------------------------------------------------------------- follower
@@ -655,6 +711,7 @@ public final class RaftNode {
     }
     leaderId = r.from();
     electionElapsed = 0;
+    lastLeaderContactTick = tickCount;
     if (r.prevLogIndex() < commitIndex) {
       send(new AppendEntriesResponse(id, r.from(), term, true, commitIndex, 0, 0));
       return;
@@ -699,6 +756,7 @@ public final class RaftNode {
     }
     leaderId = r.from();
     electionElapsed = 0;
+    lastLeaderContactTick = tickCount;
     // Safe only because the leader caps the heartbeat's commit at this follower's match index:
     // entries up to it are known to equal the leader's.
     commitTo(Math.min(r.commitIndex(), log.lastIndex()));

@@ -18,7 +18,6 @@ final class ReadIndexTracker {
 
   private final ArrayDeque<Round> rounds = new ArrayDeque<>();
   private final List<Long> waitingForTermCommit = new ArrayList<>();
-  private long lastRound;
 
   void clear() {
     rounds.clear();
@@ -36,23 +35,21 @@ final class ReadIndexTracker {
     return out;
   }
 
-  /** Starts a round for {@code requestIds} at {@code index}, acknowledged by the leader itself. */
-  long startRound(List<Long> requestIds, long index, int self) {
-    lastRound++;
+  /**
+   * Starts a round for {@code requestIds} at {@code index}, acknowledged by the leader itself,
+   * confirmed by answers to heartbeat broadcast {@code round} or any later one. Rounds are started
+   * in increasing broadcast order.
+   */
+  void startRound(List<Long> requestIds, long index, int self, long round) {
     Set<Integer> acks = new HashSet<>();
     acks.add(self);
-    rounds.addLast(new Round(lastRound, index, List.copyOf(requestIds), acks));
-    return lastRound;
-  }
-
-  /** The round a heartbeat should confirm: the newest one, or 0 if none is pending. */
-  long currentRound() {
-    return rounds.isEmpty() ? 0 : rounds.peekLast().round();
+    rounds.addLast(new Round(round, index, List.copyOf(requestIds), acks));
   }
 
   /**
-   * Records that {@code from} answered a heartbeat of {@code round}; returns the reads of every
-   * round now confirmed by {@code quorum} nodes, oldest first.
+   * Records that {@code from} answered heartbeat broadcast {@code round}; returns the reads of
+   * every round now confirmed by {@code quorum} nodes, oldest first. A broadcast sent after a read
+   * round started confirms it too: leadership was then confirmed after the read arrived.
    */
   List<ReadState> acknowledge(int from, long round, int quorum) {
     List<ReadState> ready = new ArrayList<>();

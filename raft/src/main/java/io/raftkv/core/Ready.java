@@ -10,7 +10,10 @@ import java.util.List;
  *   <li>persist {@code hardState} (if not null) and {@code entries} durably; an entry whose index
  *       is at or below the last stored index replaces that entry and every entry after it;
  *   <li>only then send {@code messages} (they may depend on what was just persisted: a vote, an
- *       acknowledgment of entries);
+ *       acknowledgment of entries); {@code earlyMessages} may be sent before or while persisting:
+ *       with {@code parallelLeaderWrite}, a leader's AppendEntries and heartbeats, which depend on
+ *       nothing of this Ready (the leader counts its own entries toward a commit only once {@link
+ *       RaftNode#advance} reports them durable);
  *   <li>apply {@code committedEntries} to the state machine in index order;
  *   <li>answer the reads in {@code readStates} once the state machine has applied their index.
  * </ol>
@@ -21,12 +24,14 @@ import java.util.List;
 public record Ready(
     HardState hardState,
     List<Entry> entries,
+    List<Message> earlyMessages,
     List<Message> messages,
     List<Entry> committedEntries,
     List<ReadState> readStates) {
 
   public Ready {
     entries = List.copyOf(entries);
+    earlyMessages = List.copyOf(earlyMessages);
     messages = List.copyOf(messages);
     committedEntries = List.copyOf(committedEntries);
     readStates = List.copyOf(readStates);

@@ -5,10 +5,12 @@ import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftConfig;
 import io.raftkv.core.RaftNode;
+import io.raftkv.core.ReadState;
 import io.raftkv.core.Ready;
 import io.raftkv.core.Role;
 import io.raftkv.kv.Applied;
 import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.storage.LogStore;
 import io.raftkv.transport.ClientConnection;
@@ -19,6 +21,7 @@ import io.raftkv.wire.Frame;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,7 +43,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * once.
  *
  * <p>Vanilla: every client request is proposed as its own entry, and its Ready is handled before
- * the next request is proposed, so each entry is persisted (fsynced, in FSYNC mode) on its own.
+ * the next request is proposed, so each entry is persisted (fsynced, in FSYNC mode) on its own;
+ * reads are log entries too. The flags of {@link RaftConfig} change this loop in three places:
+ *
+ * <ul>
+ *   <li>{@code batching}: every request drained in one iteration is proposed in one call, so the
+ *       whole batch is one Ready, one write and one fsync (group commit);
+ *   <li>{@code leaseReads}: a get or multiGet is not logged; it asks the core for a read point
+ *       ({@link RaftNode#readIndex}: at once under a valid lease, after a heartbeat round
+ *       otherwise) and is answered from the state machine once it has applied that point;
+ *   <li>{@code parallelLeaderWrite}: a Ready's early messages (the leader's AppendEntries) are sent
+ *       and flushed before its entries are written, so followers write while the leader does.
+ * </ul>
  *
  * <p>Threading contract: {@link #inbox()} is called from transport threads (it is thread-safe and
  * never blocks); {@link #start}, {@link #close} and {@link #awaitStopped} by the owner; {@link
@@ -76,7 +90,23 @@ public final class NodeLoop implements AutoCloseable {
   private Role lastRole;
   private int lastLeader = -1;
 
+  /** Requests drained in this iteration, to be proposed together ({@code batching}). */
+  private final List<Inbound.ClientRequest> proposals = new ArrayList<>();
+
+  /** Reads waiting for the core's read point, by read id ({@code leaseReads}). */
+  private final Map<Long, PendingRead> pendingReads = new HashMap<>();
+
+  /** Read points handed out by the core, in index order, waiting for the state machine. */
+  private final ArrayDeque<ReadState> readPoints = new ArrayDeque<>();
+
+  private long nextReadId;
+  private long leaseReadsServed;
+  private long readIndexReadsServed;
+
   private record Waiting(long seq, ClientConnection connection, long requestId) {}
+
+  private record PendingRead(
+      ClientConnection connection, long requestId, KvCommand command, boolean underLease) {}
 
   /**
    * A node rebuilt from what {@code store} holds (Raft Figure 2: term, vote and log survive a
@@ -150,7 +180,7 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private boolean offer(Inbound in) {
-    if (in instanceof Inbound.ClientRequest) {
+    if (in instanceof Inbound.ClientRequest || in instanceof Inbound.NilextRequest) {
       if (pendingClientRequests.incrementAndGet() > config.maxPendingClientRequests()) {
         pendingClientRequests.decrementAndGet();
         return false;
@@ -176,6 +206,7 @@ public final class NodeLoop implements AutoCloseable {
             handle(in);
           }
           batch.clear();
+          proposeBatch();
         }
         long now = System.nanoTime();
         if (now - nextTick >= 0) {
@@ -214,16 +245,94 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private void onClientRequest(Inbound.ClientRequest r) throws IOException {
-    ProposeResult result = raft.propose(List.of(r.payload()));
-    if (result instanceof ProposeResult.NotLeader notLeader) {
-      int leader = notLeader.leaderId();
-      r.from().send(new Frame.NotLeader(r.requestId(), leader, config.address(leader)));
+    KvCommand command = r.request().command();
+    boolean read = command instanceof KvCommand.Get || command instanceof KvCommand.MultiGet;
+    if (read && raftConfig.leaseReads()) {
+      onRead(r);
       return;
     }
-    // A retry (same clientId and seq) replaces the earlier waiter: the newest connection answers.
-    waiting.put(r.request().clientId(), new Waiting(r.request().seq(), r.from(), r.requestId()));
+    if (raftConfig.batching()) {
+      proposals.add(r);
+      return;
+    }
+    ProposeResult result = raft.propose(List.of(r.payload()));
+    if (result instanceof ProposeResult.NotLeader notLeader) {
+      replyNotLeader(r.from(), r.requestId(), notLeader.leaderId());
+      return;
+    }
+    await(r);
     // Vanilla: persist (and fsync) this entry on its own before the next request is proposed.
     handleReadies();
+  }
+
+  /** Proposes every request drained in this iteration as one batch ({@code batching}). */
+  private void proposeBatch() {
+    if (proposals.isEmpty()) {
+      return;
+    }
+    List<byte[]> payloads = new ArrayList<>(proposals.size());
+    for (Inbound.ClientRequest r : proposals) {
+      payloads.add(r.payload());
+    }
+    ProposeResult result = raft.propose(payloads);
+    for (Inbound.ClientRequest r : proposals) {
+      if (result instanceof ProposeResult.NotLeader notLeader) {
+        replyNotLeader(r.from(), r.requestId(), notLeader.leaderId());
+      } else {
+        await(r);
+      }
+    }
+    proposals.clear();
+  }
+
+  /** A retry (same clientId and seq) replaces the earlier waiter: the newest connection answers. */
+  private void await(Inbound.ClientRequest r) {
+    waiting.put(r.request().clientId(), new Waiting(r.request().seq(), r.from(), r.requestId()));
+  }
+
+  private void replyNotLeader(ClientConnection to, long requestId, int leader) {
+    to.send(new Frame.NotLeader(requestId, leader, config.address(leader)));
+  }
+
+  /** A read outside the log: a lease read at once, or a ReadIndex round (thesis 6.4). */
+  private void onRead(Inbound.ClientRequest r) {
+    long readId = ++nextReadId;
+    boolean underLease = raft.leaseValid();
+    if (!raft.readIndex(readId)) {
+      replyNotLeader(r.from(), r.requestId(), raft.leaderId());
+      return;
+    }
+    pendingReads.put(
+        readId, new PendingRead(r.from(), r.requestId(), r.request().command(), underLease));
+  }
+
+  /** Answers every read whose read point the state machine has reached. */
+  private void answerReads() {
+    while (!readPoints.isEmpty() && readPoints.peekFirst().index() <= kv.appliedIndex()) {
+      ReadState point = readPoints.pollFirst();
+      PendingRead read = pendingReads.remove(point.requestId());
+      if (read == null) {
+        continue;
+      }
+      if (read.underLease()) {
+        leaseReadsServed++;
+      } else {
+        readIndexReadsServed++;
+      }
+      read.connection()
+          .send(
+              new Frame.ClientReply(
+                  read.requestId(), KvCodec.encodeReply(kv.read(read.command()))));
+    }
+  }
+
+  /** Reads the core will never answer (it lost leadership) are refused so clients retry. */
+  private void failPendingReads() {
+    for (PendingRead read : pendingReads.values()) {
+      replyNotLeader(read.connection(), read.requestId(), raft.leaderId());
+    }
+    pendingReads.clear();
+    readPoints.clear();
   }
 
   private void onQuery(Inbound.ClientQuery q) {
@@ -243,6 +352,13 @@ public final class NodeLoop implements AutoCloseable {
   private void handleReadies() throws IOException {
     while (raft.hasReady()) {
       Ready ready = raft.ready();
+      if (!ready.earlyMessages().isEmpty()) {
+        for (Message m : ready.earlyMessages()) {
+          transport.send(m);
+        }
+        // Out before the fsync starts, so the followers write while the leader does.
+        transport.flush();
+      }
       if (ready.mustPersist()) {
         store.persist(ready.hardState(), ready.entries());
       }
@@ -252,8 +368,8 @@ public final class NodeLoop implements AutoCloseable {
       for (Entry e : ready.committedEntries()) {
         apply(e);
       }
-      // This loop never calls readIndex (vanilla reads go through the log), so readStates is
-      // always empty.
+      readPoints.addAll(ready.readStates());
+      answerReads();
       raft.advance(ready);
     }
   }
@@ -283,6 +399,7 @@ public final class NodeLoop implements AutoCloseable {
           raft.term(),
           leader == 0 ? "unknown" : Integer.toString(leader));
       if (lastRole == Role.LEADER && role != Role.LEADER) {
+        failPendingReads();
         // Entries proposed here may still commit under the next leader and be answered then;
         // waiters whose client has gone can never be answered.
         waiting.values().removeIf(w -> !w.connection().isOpen());
@@ -304,7 +421,9 @@ public final class NodeLoop implements AutoCloseable {
         config.variant(),
         raftConfig.flagsDescription(),
         config.durability().flagName(),
-        store.syncCount());
+        store.syncCount(),
+        leaseReadsServed,
+        readIndexReadsServed);
   }
 
   private void publishStatus() {

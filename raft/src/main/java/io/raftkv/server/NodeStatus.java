@@ -19,7 +19,9 @@ public record NodeStatus(
     String variant,
     String flags,
     String durability,
-    long fsyncs) {
+    long fsyncs,
+    long leaseReads,
+    long readIndexReads) {
 
   /** The fields of a {@code StatusInfo} answer, in a fixed order. */
   public Map<String, String> fields() {
@@ -35,6 +37,8 @@ public record NodeStatus(
     f.put("flags", flags);
     f.put("durability", durability);
     f.put("fsyncs", Long.toString(fsyncs));
+    f.put("leaseReads", Long.toString(leaseReads));
+    f.put("readIndexReads", Long.toString(readIndexReads));
     return f;
   }
 }

@@ -279,6 +279,9 @@ final class SimNode {
     if (ready.mustPersist()) {
       disk.sync();
     }
+    for (Message m : ready.earlyMessages()) {
+      network.send(id, m.to(), m);
+    }
     for (Message m : ready.messages()) {
       network.send(id, m.to(), m);
     }

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** Something that arrived on a connection, decoded, for the node loop. */
 public sealed interface Inbound
-    permits Inbound.PeerMessage, Inbound.ClientRequest, Inbound.ClientQuery {
+    permits Inbound.PeerMessage, Inbound.ClientRequest, Inbound.NilextRequest, Inbound.ClientQuery {
 
   /** A Raft message from an accepted peer (its {@code from} matches the peer's handshake). */
   record PeerMessage(Message message) implements Inbound {
@@ -27,6 +27,24 @@ public sealed interface Inbound
   record ClientRequest(ClientConnection from, long requestId, KvRequest request, byte[] payload)
       implements Inbound {
     public ClientRequest {
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(request, "request");
+      Objects.requireNonNull(payload, "payload");
+    }
+  }
+
+  /**
+   * A fast-path update from a client (Skyros): a nil-externalizing request the client sent to every
+   * replica, tagged with the term it believes current.
+   *
+   * @param payload the request as it arrived ({@code KvCodec.encode(request)})
+   */
+  // The array is never mutated once received.
+  @SuppressWarnings("ArrayRecordComponent")
+  record NilextRequest(
+      ClientConnection from, long requestId, long term, KvRequest request, byte[] payload)
+      implements Inbound {
+    public NilextRequest {
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(request, "request");
       Objects.requireNonNull(payload, "payload");

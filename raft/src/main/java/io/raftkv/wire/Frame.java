@@ -29,7 +29,9 @@ public sealed interface Frame
         Frame.LeaderQuery,
         Frame.LeaderInfo,
         Frame.StatusQuery,
-        Frame.StatusInfo {
+        Frame.StatusInfo,
+        Frame.NilextRequest,
+        Frame.NilextAck {
 
   /** The node id that means "no leader known", as in {@code RaftNode.leaderId()}. */
   int NO_LEADER = 0;
@@ -185,6 +187,53 @@ public sealed interface Frame
       Objects.requireNonNull(leaderAddress, "leaderAddress");
     }
   }
+
+  /**
+   * Fast path (Skyros): a nil-externalizing update (put, delete, multiPut) sent by a client to
+   * every replica, tagged with the term the client believes current.
+   *
+   * @param term the client's belief of the current term (0 if it knows none: always refused)
+   * @param payload {@code KvCodec.encode(KvRequest)} of a nilext command
+   */
+  // The array is never mutated once the frame exists; equals and hashCode compare content.
+  @SuppressWarnings("ArrayRecordComponent")
+  record NilextRequest(long requestId, long term, byte[] payload) implements Frame {
+    public NilextRequest {
+      Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof NilextRequest r
+          && r.requestId == requestId
+          && r.term == term
+          && Arrays.equals(r.payload, payload);
+    }
+
+    @Override
+    public int hashCode() {
+      return (Long.hashCode(requestId) * 31 + Long.hashCode(term)) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+      return "NilextRequest[" + requestId + ", term " + term + ", " + payload.length + "B]";
+    }
+  }
+
+  /**
+   * A replica's answer to a {@link NilextRequest}.
+   *
+   * @param nodeId the answering replica
+   * @param term the replica's current term
+   * @param leader whether the replica leads in {@code term}
+   * @param accepted whether the update is now in the replica's durability log (durably, in fsync
+   *     mode) in {@code term}
+   * @param leaderId the leader the replica knows of, or {@link #NO_LEADER}
+   */
+  record NilextAck(
+      long requestId, int nodeId, long term, boolean leader, boolean accepted, int leaderId)
+      implements Frame {}
 
   /** Asks a node for its status (the command line's {@code status}). */
   record StatusQuery(long requestId) implements Frame {}

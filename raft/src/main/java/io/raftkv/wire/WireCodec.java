@@ -52,6 +52,8 @@ public final class WireCodec {
   static final byte LEADER_INFO = 0x25;
   static final byte STATUS_QUERY = 0x26;
   static final byte STATUS_INFO = 0x27;
+  static final byte NILEXT_REQUEST = 0x28;
+  static final byte NILEXT_ACK = 0x29;
 
   // Peer message sub-type bytes.
   static final byte VOTE_REQUEST = 1;
@@ -60,6 +62,9 @@ public final class WireCodec {
   static final byte APPEND_ENTRIES_RESPONSE = 4;
   static final byte HEARTBEAT_REQUEST = 5;
   static final byte HEARTBEAT_RESPONSE = 6;
+  static final byte DURABILITY_LOG_REQUEST = 7;
+  static final byte DURABILITY_LOG_RESPONSE = 8;
+  static final byte DURABILITY_LOG_PRUNE = 9;
 
   // Enum values; 0 is never valid, so zeroed memory does not decode.
   static final byte KIND_PEER = 1;
@@ -147,6 +152,19 @@ public final class WireCodec {
         w.string(e.getKey(), "status key");
         w.string(e.getValue(), "status value");
       }
+    } else if (f instanceof Frame.NilextRequest n) {
+      w.u8(NILEXT_REQUEST);
+      w.i64(n.requestId());
+      w.i64(n.term());
+      w.bytes(n.payload());
+    } else if (f instanceof Frame.NilextAck a) {
+      w.u8(NILEXT_ACK);
+      w.i64(a.requestId());
+      w.i32(a.nodeId());
+      w.i64(a.term());
+      w.bool(a.leader());
+      w.bool(a.accepted());
+      w.i32(a.leaderId());
     } else {
       throw new IllegalArgumentException("unknown frame " + f);
     }
@@ -169,13 +187,7 @@ public final class WireCodec {
       w.i64(a.prevLogIndex());
       w.i64(a.prevLogTerm());
       w.i64(a.leaderCommit());
-      w.i32(a.entries().size());
-      for (Entry e : a.entries()) {
-        w.i64(e.term());
-        w.i64(e.index());
-        w.u8(e.type() == EntryType.NOOP ? ENTRY_NOOP : ENTRY_COMMAND);
-        w.bytes(e.data());
-      }
+      encodeEntries(w, a.entries());
     } else if (m instanceof AppendEntriesResponse a) {
       w.bool(a.success());
       w.i64(a.index());
@@ -186,6 +198,20 @@ public final class WireCodec {
       w.i64(h.readRound());
     } else if (m instanceof HeartbeatResponse h) {
       w.i64(h.readRound());
+    } else if (m instanceof Message.DurabilityLogResponse d) {
+      encodeEntries(w, d.entries());
+    } else if (m instanceof Message.DurabilityLogPrune d) {
+      encodeEntries(w, d.entries());
+    }
+  }
+
+  private static void encodeEntries(WireWriter w, List<Entry> entries) {
+    w.i32(entries.size());
+    for (Entry e : entries) {
+      w.i64(e.term());
+      w.i64(e.index());
+      w.u8(e.type() == EntryType.NOOP ? ENTRY_NOOP : ENTRY_COMMAND);
+      w.bytes(e.data());
     }
   }
 
@@ -202,6 +228,12 @@ public final class WireCodec {
       return HEARTBEAT_REQUEST;
     } else if (m instanceof HeartbeatResponse) {
       return HEARTBEAT_RESPONSE;
+    } else if (m instanceof Message.DurabilityLogRequest) {
+      return DURABILITY_LOG_REQUEST;
+    } else if (m instanceof Message.DurabilityLogResponse) {
+      return DURABILITY_LOG_RESPONSE;
+    } else if (m instanceof Message.DurabilityLogPrune) {
+      return DURABILITY_LOG_PRUNE;
     }
     throw new IllegalArgumentException("unknown message " + m);
   }
@@ -265,6 +297,19 @@ public final class WireCodec {
       case STATUS_INFO:
         r.frame("StatusInfo");
         return decodeStatusInfo(r);
+      case NILEXT_REQUEST:
+        r.frame("NilextRequest");
+        return new Frame.NilextRequest(
+            r.i64("requestId"), r.nonNegative("term"), r.bytes("payload"));
+      case NILEXT_ACK:
+        r.frame("NilextAck");
+        return new Frame.NilextAck(
+            r.i64("requestId"),
+            r.i32("nodeId"),
+            r.nonNegative("term"),
+            r.bool("leader"),
+            r.bool("accepted"),
+            r.i32("leaderId"));
       default:
         throw r.malformedAt(0, "unknown frame type " + type);
     }
@@ -351,6 +396,12 @@ public final class WireCodec {
             from, to, term, r.nonNegative("commitIndex"), r.nonNegative("readRound"));
       case HEARTBEAT_RESPONSE:
         return new HeartbeatResponse(from, to, term, r.nonNegative("readRound"));
+      case DURABILITY_LOG_REQUEST:
+        return new Message.DurabilityLogRequest(from, to, term);
+      case DURABILITY_LOG_RESPONSE:
+        return new Message.DurabilityLogResponse(from, to, term, decodeEntries(r, 0));
+      case DURABILITY_LOG_PRUNE:
+        return new Message.DurabilityLogPrune(from, to, term, decodeEntries(r, 0));
       default:
         throw r.malformedAt(1, "unknown message type " + sub);
     }
@@ -361,6 +412,12 @@ public final class WireCodec {
     long prevLogIndex = r.nonNegative("prevLogIndex");
     long prevLogTerm = r.nonNegative("prevLogTerm");
     long leaderCommit = r.nonNegative("leaderCommit");
+    return new AppendEntriesRequest(
+        from, to, term, prevLogIndex, prevLogTerm, decodeEntries(r, prevLogIndex), leaderCommit);
+  }
+
+  /** Entries numbered {@code firstIndexMinusOne + 1}, {@code + 2}, ... consecutively. */
+  private static List<Entry> decodeEntries(WireReader r, long prevLogIndex) {
     int n = r.count("entries", MIN_ENTRY_BYTES);
     List<Entry> entries = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -389,7 +446,6 @@ public final class WireCodec {
       }
       entries.add(new Entry(entryTerm, index, type, r.bytes("entry data")));
     }
-    return new AppendEntriesRequest(
-        from, to, term, prevLogIndex, prevLogTerm, entries, leaderCommit);
+    return entries;
   }
 }

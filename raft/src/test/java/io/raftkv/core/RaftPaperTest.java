@@ -632,7 +632,7 @@ class RaftPaperTest {
     leader.propose(List.of(bytes("x")));
     Ready rd = leader.ready();
     assertEquals(1, rd.entries().size());
-    for (Message m : rd.messages()) {
+    for (Message m : allMessages(rd)) {
       net.send(m);
     }
     net.settle();
@@ -949,9 +949,15 @@ class RaftPaperTest {
     return rd;
   }
 
+  private static List<Message> allMessages(Ready rd) {
+    List<Message> all = new ArrayList<>(rd.earlyMessages());
+    all.addAll(rd.messages());
+    return all;
+  }
+
   private static <T extends Message> List<T> messagesOf(Ready rd, Class<T> type) {
     List<T> out = new ArrayList<>();
-    for (Message m : rd.messages()) {
+    for (Message m : allMessages(rd)) {
       if (type.isInstance(m)) {
         out.add(type.cast(m));
       }

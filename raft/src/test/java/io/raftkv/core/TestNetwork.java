@@ -325,6 +325,7 @@ final class TestNetwork {
   private void handleReady(int id, RaftNode n) {
     Ready rd = n.ready();
     Store s = stores.get(id);
+    queue.addAll(rd.earlyMessages());
     s.persist(rd.hardState(), rd.entries());
     queue.addAll(rd.messages());
     for (Entry e : rd.committedEntries()) {

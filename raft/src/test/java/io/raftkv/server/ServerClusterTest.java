@@ -199,7 +199,9 @@ class ServerClusterTest {
               "variant",
               "flags",
               "durability",
-              "fsyncs"),
+              "fsyncs",
+              "leaseReads",
+              "readIndexReads"),
           List.copyOf(status.fields().keySet()));
       assertEquals(Integer.toString(id), status.fields().get("id"));
       assertEquals(id == leader ? "LEADER" : "FOLLOWER", status.fields().get("role"));

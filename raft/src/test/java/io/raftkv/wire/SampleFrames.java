@@ -1,6 +1,7 @@
 package io.raftkv.wire;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.Message;
 import io.raftkv.core.Message.AppendEntriesRequest;
 import io.raftkv.core.Message.AppendEntriesResponse;
 import io.raftkv.core.Message.HeartbeatRequest;
@@ -63,7 +64,11 @@ final class SampleFrames {
         new Frame.PeerMessage(new AppendEntriesResponse(2, 1, 7, false, 41, 5, 30)),
         new Frame.PeerMessage(new HeartbeatRequest(1, 2, 7, 40, 0)),
         new Frame.PeerMessage(new HeartbeatRequest(1, 2, 7, 0, Long.MAX_VALUE)),
-        new Frame.PeerMessage(new HeartbeatResponse(2, 1, 7, 12)));
+        new Frame.PeerMessage(new HeartbeatResponse(2, 1, 7, 12)),
+        new Frame.PeerMessage(new Message.DurabilityLogRequest(2, 1, 8)),
+        new Frame.PeerMessage(new Message.DurabilityLogResponse(2, 1, 8, List.of())),
+        new Frame.PeerMessage(new Message.DurabilityLogResponse(2, 1, 8, entries(0, 3, 9))),
+        new Frame.PeerMessage(new Message.DurabilityLogPrune(1, 3, 8, entries(0, 2, 5))));
   }
 
   /** Every other frame type, with edge cases. */
@@ -98,7 +103,11 @@ final class SampleFrames {
         new Frame.LeaderInfo(9, Frame.NO_LEADER, "", 0),
         new Frame.StatusQuery(10),
         new Frame.StatusInfo(11, status),
-        new Frame.StatusInfo(12, Map.of()));
+        new Frame.StatusInfo(12, Map.of()),
+        new Frame.NilextRequest(13, 4, put),
+        new Frame.NilextRequest(-1, 0, new byte[0]),
+        new Frame.NilextAck(14, 3, 4, true, true, 3),
+        new Frame.NilextAck(15, 2, Long.MAX_VALUE, false, false, Frame.NO_LEADER));
   }
 
   static List<Frame> all() {

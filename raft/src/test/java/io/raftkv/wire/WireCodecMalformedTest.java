@@ -26,6 +26,8 @@ class WireCodecMalformedTest {
           WireCodec.CLIENT_REPLY,
           WireCodec.NOT_LEADER,
           WireCodec.BUSY,
+          WireCodec.NILEXT_REQUEST,
+          WireCodec.NILEXT_ACK,
           WireCodec.LEADER_QUERY,
           WireCodec.LEADER_INFO,
           WireCodec.STATUS_QUERY,
@@ -108,7 +110,7 @@ class WireCodecMalformedTest {
   void unknownMessageTypesAreRejected() {
     String header = "00000001 00000002 0000000000000005";
     assertMentions(rejected("10 00" + header), "unknown message type 0", "offset 1");
-    assertMentions(rejected("10 07" + header), "unknown message type 7");
+    assertMentions(rejected("10 0a" + header), "unknown message type 10");
     assertMentions(rejected("10 ff" + header), "unknown message type -1");
   }
 

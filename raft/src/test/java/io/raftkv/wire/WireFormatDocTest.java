@@ -35,7 +35,9 @@ class WireFormatDocTest {
             Map.entry("LeaderQuery", WireCodec.LEADER_QUERY),
             Map.entry("LeaderInfo", WireCodec.LEADER_INFO),
             Map.entry("StatusQuery", WireCodec.STATUS_QUERY),
-            Map.entry("StatusInfo", WireCodec.STATUS_INFO));
+            Map.entry("StatusInfo", WireCodec.STATUS_INFO),
+            Map.entry("NilextRequest", WireCodec.NILEXT_REQUEST),
+            Map.entry("NilextAck", WireCodec.NILEXT_ACK));
     for (Class<?> c : Frame.class.getPermittedSubclasses()) {
       String name = c.getSimpleName();
       assertTrue(types.containsKey(name), name + " needs a type byte in this test");
@@ -57,7 +59,10 @@ class WireFormatDocTest {
             "AppendEntriesRequest",
             "AppendEntriesResponse",
             "HeartbeatRequest",
-            "HeartbeatResponse");
+            "HeartbeatResponse",
+            "DurabilityLogRequest",
+            "DurabilityLogResponse",
+            "DurabilityLogPrune");
     for (Class<?> c : Message.class.getPermittedSubclasses()) {
       String name = c.getSimpleName();
       int subType = order.indexOf(name) + 1;

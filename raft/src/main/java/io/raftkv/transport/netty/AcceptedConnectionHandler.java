@@ -148,6 +148,18 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
       if (!sink.offer(new Inbound.ClientRequest(client, r.requestId(), request, r.payload()))) {
         ChannelFuture unused = ctx.writeAndFlush(new Frame.Busy(r.requestId()));
       }
+    } else if (frame instanceof Frame.NilextRequest r) {
+      KvRequest request;
+      try {
+        request = KvCodec.decode(r.payload());
+      } catch (MalformedCommandException e) {
+        closeWith(ctx, "malformed fast-path payload: " + e.getMessage());
+        return;
+      }
+      if (!sink.offer(
+          new Inbound.NilextRequest(client, r.requestId(), r.term(), request, r.payload()))) {
+        ChannelFuture unused = ctx.writeAndFlush(new Frame.Busy(r.requestId()));
+      }
     } else if (frame instanceof Frame.LeaderQuery || frame instanceof Frame.StatusQuery) {
       sink.offer(new Inbound.ClientQuery(client, frame));
     } else {

@@ -1,0 +1,317 @@
+package io.raftkv.storage;
+
+import io.raftkv.fastpath.NilextEntry;
+import io.raftkv.fastpath.NilextId;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * A {@link DurabilityLogStore} in the file {@code durability.log} of a node's data directory
+ * ({@link Durability#FSYNC} or {@link Durability#NOSYNC}); records as in {@link
+ * DurabilityRecordCodec}. The directory's {@code LOCK} is held by the node's {@link FileLogStore},
+ * which is opened first; this store takes no lock of its own.
+ *
+ * <p>Writes: an append batch is one positional write of all its ENTRY records and, in FSYNC mode,
+ * one {@code force(false)}; a removal is one REMOVE record, written and not forced; a raised fence
+ * is one FENCE record, forced. When the file holds many more records than live entries (most were
+ * removed), it is compacted: the live entries and the fence are written to {@code
+ * durability.log.tmp}, forced, renamed over the file and the directory forced, so a crash leaves
+ * the old or the new file whole.
+ *
+ * <p>Recovery on {@link #open}: the records are replayed in order (an entry again re-tags it in
+ * place, a removal removes, the highest fence wins). An invalid record with nothing valid after it
+ * is a torn write: the file is cut there with a warning. An invalid record followed by a valid one
+ * throws {@link CorruptLogException} with the file and offset: an acknowledged update may be lost,
+ * so the node must not start. A temporary file left by a crash during compaction is deleted.
+ *
+ * <p>Invariants: the in-memory copy equals the replay of the file; after a failed write the store
+ * refuses further writes.
+ */
+public final class FileDurabilityLogStore implements DurabilityLogStore {
+  /** The file's name in the data directory. */
+  public static final String FILE_NAME = "durability.log";
+
+  static final String TEMP_NAME = FILE_NAME + ".tmp";
+  static final int DEFAULT_COMPACT_MIN_RECORDS = 4096;
+  private static final System.Logger LOG = System.getLogger(FileDurabilityLogStore.class.getName());
+
+  private final Path dir;
+  private final Path file;
+  private final Durability mode;
+  private final int compactMinRecords;
+  private final DurabilityEntries entries;
+  private FileChannel channel;
+  private long size;
+  private long records;
+  private long syncCount;
+  private long forceCount;
+  private boolean closed;
+  private IOException failure;
+
+  private FileDurabilityLogStore(
+      Path dir,
+      Durability mode,
+      int compactMinRecords,
+      DurabilityEntries entries,
+      FileChannel channel,
+      long size,
+      long records) {
+    this.dir = dir;
+    this.file = dir.resolve(FILE_NAME);
+    this.mode = mode;
+    this.compactMinRecords = compactMinRecords;
+    this.entries = entries;
+    this.channel = channel;
+    this.size = size;
+    this.records = records;
+  }
+
+  /** Opens (creating if needed) and recovers {@code dir/durability.log}. */
+  public static FileDurabilityLogStore open(Path dir, Durability mode) throws IOException {
+    return open(dir, mode, DEFAULT_COMPACT_MIN_RECORDS);
+  }
+
+  /**
+   * @param compactMinRecords compaction happens only once the file holds this many records more
+   *     than live entries (and more than twice as many)
+   */
+  static FileDurabilityLogStore open(Path dir, Durability mode, int compactMinRecords)
+      throws IOException {
+    if (mode == Durability.MEMORY) {
+      throw new IllegalArgumentException("a file durability log needs fsync or nosync, not memory");
+    }
+    Files.createDirectories(dir);
+    Files.deleteIfExists(dir.resolve(TEMP_NAME));
+    Path file = dir.resolve(FILE_NAME);
+    FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      DurabilityEntries entries = new DurabilityEntries();
+      long[] sizeAndRecords = recover(file, channel, entries);
+      return new FileDurabilityLogStore(
+          dir, mode, compactMinRecords, entries, channel, sizeAndRecords[0], sizeAndRecords[1]);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /** Replays the file into {@code entries}; returns its valid length and record count. */
+  private static long[] recover(Path file, FileChannel channel, DurabilityEntries entries)
+      throws IOException {
+    long length = channel.size();
+    if (length > Integer.MAX_VALUE - 8) {
+      throw new CorruptLogException(file, 0, "durability log of " + length + " bytes is too large");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) length);
+    while (buf.hasRemaining() && channel.read(buf, buf.position()) >= 0) {
+      // read until full or end of file
+    }
+    buf.flip();
+    int pos = 0;
+    long count = 0;
+    while (pos < buf.limit()) {
+      DurabilityRecordCodec.Decoded d = DurabilityRecordCodec.decode(buf, pos);
+      if (d.status() == RecordCodec.Status.VALID) {
+        replay(d.record(), entries);
+        pos += d.size();
+        count++;
+        continue;
+      }
+      int next = DurabilityRecordCodec.findValidRecordAfter(buf, pos);
+      if (next >= 0) {
+        throw new CorruptLogException(
+            file,
+            pos,
+            d.problem() + ", yet a valid record follows at offset " + next + ": not a torn tail");
+      }
+      LOG.log(
+          Level.WARNING,
+          "truncating torn tail of {0} at byte offset {1} ({2}); dropping {3} bytes",
+          file,
+          pos,
+          d.problem(),
+          buf.limit() - pos);
+      channel.truncate(pos);
+      channel.force(false);
+      break;
+    }
+    return new long[] {pos, count};
+  }
+
+  private static void replay(DurabilityRecordCodec.Record r, DurabilityEntries entries) {
+    if (r instanceof DurabilityRecordCodec.EntryRecord e) {
+      entries.put(e.entry());
+    } else if (r instanceof DurabilityRecordCodec.RemoveRecord rm) {
+      entries.removeAll(rm.ids());
+    } else if (r instanceof DurabilityRecordCodec.FenceRecord f) {
+      entries.raiseFence(f.term());
+    }
+  }
+
+  @Override
+  public StoredDurabilityLog load() {
+    return entries.snapshot();
+  }
+
+  @Override
+  public void append(List<NilextEntry> batch) throws IOException {
+    checkWritable();
+    if (batch.isEmpty()) {
+      return;
+    }
+    write(DurabilityRecordCodec.encodeEntries(batch), batch.size(), true);
+    for (NilextEntry e : batch) {
+      entries.put(e);
+    }
+    if (sync()) {
+      syncCount++;
+    }
+  }
+
+  @Override
+  public void remove(Collection<NilextId> ids) throws IOException {
+    checkWritable();
+    List<NilextId> held = new ArrayList<>();
+    for (NilextEntry e : entries.values()) {
+      if (ids.contains(e.id())) {
+        held.add(e.id());
+      }
+    }
+    if (held.isEmpty()) {
+      return;
+    }
+    write(DurabilityRecordCodec.encodeRemove(held), 1, false);
+    entries.removeAll(held);
+    if (records - entries.size() >= compactMinRecords && records > 2L * entries.size()) {
+      compact();
+    }
+  }
+
+  @Override
+  public void fence(long term) throws IOException {
+    checkWritable();
+    if (term <= entries.fence()) {
+      return;
+    }
+    write(DurabilityRecordCodec.encodeFence(term), 1, true);
+    entries.raiseFence(term);
+    if (sync()) {
+      syncCount++;
+    }
+  }
+
+  /** One positional write at the end of the file, forced if {@code force} and in FSYNC mode. */
+  private void write(ByteBuffer encoded, int recordCount, boolean force) throws IOException {
+    try {
+      long start = size;
+      while (encoded.hasRemaining()) {
+        channel.write(encoded, start + encoded.position());
+      }
+      if (force && sync()) {
+        channel.force(false);
+        forceCount++;
+      }
+      size = start + encoded.limit();
+      records += recordCount;
+    } catch (IOException | RuntimeException e) {
+      failure = e instanceof IOException io ? io : new IOException(e);
+      throw e;
+    }
+  }
+
+  /** Rewrites the file with only the live entries and the fence (temporary file, then rename). */
+  private void compact() throws IOException {
+    Path temp = dir.resolve(TEMP_NAME);
+    ByteBuffer live = DurabilityRecordCodec.encodeEntries(entries.values());
+    ByteBuffer fence =
+        entries.fence() > 0
+            ? DurabilityRecordCodec.encodeFence(entries.fence())
+            : ByteBuffer.allocate(0);
+    try {
+      try (FileChannel out =
+          FileChannel.open(
+              temp,
+              StandardOpenOption.CREATE,
+              StandardOpenOption.TRUNCATE_EXISTING,
+              StandardOpenOption.WRITE)) {
+        long written = 0;
+        for (ByteBuffer b : List.of(fence, live)) {
+          while (b.hasRemaining()) {
+            written += out.write(b, written);
+          }
+        }
+        if (sync()) {
+          out.force(false);
+          forceCount++;
+        }
+      }
+      channel.close();
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (sync()) {
+        HardStateFile.forceDirectory(dir);
+        forceCount++;
+      }
+      channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      size = channel.size();
+      records = entries.size() + (entries.fence() > 0 ? 1 : 0);
+    } catch (IOException | RuntimeException e) {
+      failure = e instanceof IOException io ? io : new IOException(e);
+      throw e;
+    }
+  }
+
+  private boolean sync() {
+    return mode == Durability.FSYNC;
+  }
+
+  private void checkWritable() {
+    if (closed) {
+      throw new IllegalStateException("durability log " + file + " is closed");
+    }
+    if (failure != null) {
+      throw new IllegalStateException(
+          "durability log " + file + " failed earlier and must be reopened", failure);
+    }
+  }
+
+  /** Append batches and raised fences that ended with an fsync (FSYNC mode only). */
+  @Override
+  public long syncCount() {
+    return syncCount;
+  }
+
+  /** Every fsync: appends, fences and compactions (temporary file and directory). */
+  public long forceCount() {
+    return forceCount;
+  }
+
+  /** Records in the file now, live or not; for tests of compaction. */
+  long recordCount() {
+    return records;
+  }
+
+  /** The file. */
+  public Path path() {
+    return file;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    channel.close();
+  }
+}
