@@ -37,11 +37,16 @@ import java.util.SplittableRandom;
  *   <li>with {@code leaseReads}, a get or multiGet is not proposed but asks {@link
  *       RaftNode#readIndex(long)} for a read point and is answered from {@link KvStateMachine#read}
  *       once the state machine has applied up to it; reads still waiting for their read point when
- *       the node loses leadership are answered "not leader", so the client retries elsewhere.
+ *       the node loses leadership are answered "not leader", so the client retries elsewhere;
+ *   <li>with {@code parallelLeaderWrite}, the leader's {@link Ready#earlyMessages()} (AppendEntries
+ *       and heartbeats) go out as soon as the Ready is taken, while the fsync runs; the other
+ *       messages only after it.
  * </ul>
  *
  * <p>Each start draws the node's clock drift: it ticks every {@code tickMillis * (1 + delta)}
- * virtual milliseconds, {@code delta} uniform in {@code [-driftRate, driftRate]}.
+ * virtual milliseconds, {@code delta} uniform in {@code [-driftRate, driftRate]}. With adversarial
+ * drift the rate follows the role instead, within the same bound: {@code 1 + driftRate} while the
+ * node leads (its lease lasts longest), {@code 1 - driftRate} otherwise (votes come soonest).
  */
 final class SimNode {
   /** A lease or ReadIndex read; {@code index} is its read point once known, else 0. */
@@ -56,6 +61,7 @@ final class SimNode {
   private final SimObserver observer;
   private final long tickMicros;
   private final double driftRate;
+  private final boolean adversarialDrift;
   final SimDisk disk = new SimDisk();
 
   private RaftNode raft;
@@ -91,7 +97,8 @@ final class SimNode {
       SimNetwork network,
       SplittableRandom random,
       SimObserver observer,
-      double driftRate) {
+      double driftRate,
+      boolean adversarialDrift) {
     this.id = id;
     this.config = config;
     this.voters = voters;
@@ -101,6 +108,7 @@ final class SimNode {
     this.observer = observer;
     this.tickMicros = config.tickMillis() * 1000L;
     this.driftRate = driftRate;
+    this.adversarialDrift = adversarialDrift;
     network.register(id, this::onReceive);
   }
 
@@ -121,7 +129,7 @@ final class SimNode {
     double delta = (2 * random.nextDouble() - 1) * driftRate;
     tickPeriodMicros = Math.max(1, Math.round(tickMicros * (1 + delta)));
     int inc = incarnation;
-    events.after(random.nextLong(tickPeriodMicros) + 1, () -> onTick(inc));
+    events.after(random.nextLong(tickPeriodMicros()) + 1, () -> onTick(inc));
   }
 
   /** Stops the node at once: memory and unsynced writes are lost. */
@@ -149,8 +157,15 @@ final class SimNode {
     return kv;
   }
 
-  /** How long one tick of this node's clock lasts in virtual microseconds (drift included). */
+  /**
+   * How long this node's next tick lasts in virtual microseconds, drift included: the period drawn
+   * at start, or with adversarial drift the slowest clock while leading and the fastest otherwise.
+   */
   long tickPeriodMicros() {
+    if (adversarialDrift) {
+      double delta = raft.role() == Role.LEADER ? driftRate : -driftRate;
+      return Math.max(1, Math.round(tickMicros * (1 + delta)));
+    }
     return tickPeriodMicros;
   }
 
@@ -165,7 +180,7 @@ final class SimNode {
     raft.tick();
     noticeRoleChange();
     process();
-    events.after(tickPeriodMicros, () -> onTick(inc));
+    events.after(tickPeriodMicros(), () -> onTick(inc));
   }
 
   private void onReceive(Object payload) {
@@ -263,6 +278,8 @@ final class SimNode {
     Ready ready = raft.ready();
     busy = true;
     observer.onReady(this, ready);
+    // Early messages (parallelLeaderWrite) depend on nothing this Ready persists: out at once.
+    send(ready.earlyMessages());
     disk.write(ready.hardState(), ready.entries());
     int inc = incarnation;
     if (ready.mustPersist()) {
@@ -279,12 +296,7 @@ final class SimNode {
     if (ready.mustPersist()) {
       disk.sync();
     }
-    for (Message m : ready.earlyMessages()) {
-      network.send(id, m.to(), m);
-    }
-    for (Message m : ready.messages()) {
-      network.send(id, m.to(), m);
-    }
+    send(ready.messages());
     for (Entry e : ready.committedEntries()) {
       observer.onApply(this, e);
       Applied applied = kv.apply(e);
@@ -308,6 +320,12 @@ final class SimNode {
     busy = false;
     proposeQueued();
     process();
+  }
+
+  private void send(List<Message> messages) {
+    for (Message m : messages) {
+      network.send(id, m.to(), m);
+    }
   }
 
   /** Answers every read whose read point the state machine has reached, from its state now. */

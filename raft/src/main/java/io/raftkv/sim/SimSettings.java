@@ -17,6 +17,10 @@ import java.util.stream.Collectors;
  * @param driftRate how far each node's clock may run fast or slow: a node ticks every {@code
  *     tickMillis * (1 + delta)}, delta drawn uniformly from {@code [-driftRate, driftRate]} at
  *     every start; {@link #safeDriftRate(RaftConfig)} by default
+ * @param adversarialDrift instead of a random rate, every node ticks every {@code tickMillis * (1 +
+ *     driftRate)} while it leads and every {@code tickMillis * (1 - driftRate)} otherwise: the
+ *     worst case for a lease within the same bound (the leader's lease lasts longest in real time,
+ *     other nodes stop refusing votes soonest)
  * @param nodes the cluster size
  * @param scenario the fault pattern
  * @param clients simulated closed-loop clients
@@ -29,6 +33,7 @@ public record SimSettings(
     String variant,
     Map<String, String> settings,
     double driftRate,
+    boolean adversarialDrift,
     int nodes,
     Scenario scenario,
     int clients,
@@ -59,13 +64,24 @@ public record SimSettings(
   public static SimSettings of(
       long seed, String variant, Map<String, String> settings, int nodes, Scenario scenario) {
     double drift = safeDriftRate(RaftConfig.of(variant, settings));
-    return new SimSettings(seed, variant, settings, drift, nodes, scenario, 4, 3, 3_000, 3_000);
+    return new SimSettings(
+        seed, variant, settings, drift, false, nodes, scenario, 4, 3, 3_000, 3_000);
   }
 
-  /** These settings with another drift rate. */
-  public SimSettings withDriftRate(double rate) {
+  /** These settings with another drift rate, random per node or {@code adversarial}. */
+  public SimSettings withDrift(double rate, boolean adversarial) {
     return new SimSettings(
-        seed, variant, settings, rate, nodes, scenario, clients, keys, loadMillis, drainMillis);
+        seed,
+        variant,
+        settings,
+        rate,
+        adversarial,
+        nodes,
+        scenario,
+        clients,
+        keys,
+        loadMillis,
+        drainMillis);
   }
 
   /** The node configuration: the preset with {@link #settings} applied. */
@@ -129,6 +145,9 @@ public record SimSettings(
     }
     if (driftRate != safeDriftRate(config())) {
       sb.append(" -Dsim.drift=").append(driftRate);
+    }
+    if (adversarialDrift) {
+      sb.append(" -Dsim.adversarialDrift=true");
     }
     return sb.append(" -Dsim.nodes=")
         .append(nodes)

@@ -52,7 +52,15 @@ public final class Simulation {
     for (int id : ids) {
       nodes.add(
           new SimNode(
-              id, config, ids, events, network, random.split(), invariants, settings.driftRate()));
+              id,
+              config,
+              ids,
+              events,
+              network,
+              random.split(),
+              invariants,
+              settings.driftRate(),
+              settings.adversarialDrift()));
     }
     // A client waits about one minimum election timeout before trying another node.
     long timeoutMicros = 1000L * config.electionTicks() * config.tickMillis();

@@ -105,8 +105,8 @@ class ClusterSimTest {
 
   /**
    * Replays one seed: {@code -Dsim.seed=N -Dsim.variant=V [-Dsim.set=flag=true,...]
-   * [-Dsim.drift=RATE] -Dsim.nodes=K -Dsim.scenario=S}, as {@link SimSettings#replayCommand()}
-   * prints it.
+   * [-Dsim.drift=RATE] [-Dsim.adversarialDrift=true] -Dsim.nodes=K -Dsim.scenario=S}, as {@link
+   * SimSettings#replayCommand()} prints it.
    */
   @Test
   void replay() {
@@ -120,9 +120,10 @@ class ClusterSimTest {
             Integer.getInteger("sim.nodes", 3),
             Scenario.valueOf(System.getProperty("sim.scenario", "CHAOS")));
     String drift = System.getProperty("sim.drift");
-    if (drift != null) {
-      settings = settings.withDriftRate(Double.parseDouble(drift));
-    }
+    settings =
+        settings.withDrift(
+            drift == null ? settings.driftRate() : Double.parseDouble(drift),
+            Boolean.getBoolean("sim.adversarialDrift"));
     SimResult r = Simulation.run(settings);
     System.out.println(r.describe());
     assertTrue(r.ok(), r.describe());
