@@ -40,6 +40,7 @@ public final class ClientConnectionPool implements AutoCloseable {
   private final Set<RetryingCall<?>> running = ConcurrentHashMap.newKeySet();
   private final AtomicLong nextRequestId = new AtomicLong(1);
   private final AtomicReference<String> leaderHint = new AtomicReference<>();
+  private final AtomicLong believedTerm = new AtomicLong();
   private volatile boolean closed;
 
   private ClientConnectionPool(ClientOptions options) {
@@ -97,7 +98,7 @@ public final class ClientConnectionPool implements AutoCloseable {
           if (existing != null && !existing.isClosed()) {
             return existing;
           }
-          return NodeConnection.start(a, bootstrap);
+          return NodeConnection.start(a, bootstrap, options.linkDelay());
         });
   }
 
@@ -108,6 +109,15 @@ public final class ClientConnectionPool implements AutoCloseable {
     }
     io.netty.util.concurrent.Future<?> unused =
         group.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+  }
+
+  /** The highest term a node reported to this pool (fast-path acks, leader queries), or 0. */
+  long believedTerm() {
+    return believedTerm.get();
+  }
+
+  void observeTerm(long term) {
+    believedTerm.accumulateAndGet(term, Math::max);
   }
 
   /** The address of the node that last answered as leader, or null. */

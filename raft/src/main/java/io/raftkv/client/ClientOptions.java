@@ -24,7 +24,14 @@ import java.util.TreeMap;
  *   <li>{@code maxAttempts} (default 200): an upper bound on attempts per operation besides the
  *       deadline;
  *   <li>{@code ioThreads} (default 2): event loop threads of a {@link ClientConnectionPool}, shared
- *       by all its sessions.
+ *       by all its sessions;
+ *   <li>{@code fastPath} (default off): send put, delete and multiPut to every node as fast-path
+ *       updates (the {@code fastpath} variant, Skyros); they complete on a supermajority of
+ *       acknowledgments in one term, one of them the leader's, or fall back to the leader;
+ *   <li>{@code fastPathTimeout} (default 50 ms): how long a fast-path update waits for
+ *       acknowledgments before it falls back to the ordered path with the same (clientId, seq);
+ *   <li>{@code linkDelay} (default none): an emulated one-way delay on everything the client sends,
+ *       matching the server's {@code --link-delay} on its side of the link.
  * </ul>
  */
 public final class ClientOptions {
@@ -35,6 +42,9 @@ public final class ClientOptions {
   private final Duration maxRetryBackoff;
   private final int maxAttempts;
   private final int ioThreads;
+  private final boolean fastPath;
+  private final Duration fastPathTimeout;
+  private final Duration linkDelay;
 
   private ClientOptions(
       Map<Integer, String> cluster,
@@ -43,7 +53,10 @@ public final class ClientOptions {
       Duration retryBackoff,
       Duration maxRetryBackoff,
       int maxAttempts,
-      int ioThreads) {
+      int ioThreads,
+      boolean fastPath,
+      Duration fastPathTimeout,
+      Duration linkDelay) {
     if (cluster.isEmpty()) {
       throw new IllegalArgumentException("the cluster has no nodes");
     }
@@ -60,6 +73,12 @@ public final class ClientOptions {
     }
     this.maxAttempts = maxAttempts;
     this.ioThreads = ioThreads;
+    this.fastPath = fastPath;
+    this.fastPathTimeout = positive(fastPathTimeout, "fastPathTimeout");
+    if (linkDelay.isNegative()) {
+      throw new IllegalArgumentException("linkDelay must not be negative: " + linkDelay);
+    }
+    this.linkDelay = linkDelay;
     for (Map.Entry<Integer, String> e : this.cluster.entrySet()) {
       checkAddress(e.getValue(), "node " + e.getKey());
     }
@@ -74,7 +93,10 @@ public final class ClientOptions {
         Duration.ofMillis(50),
         Duration.ofSeconds(1),
         200,
-        2);
+        2,
+        false,
+        Duration.ofMillis(50),
+        Duration.ZERO);
   }
 
   /** Options with every default, for a cluster written as {@code 1=host:port,2=host:port}. */
@@ -182,30 +204,117 @@ public final class ClientOptions {
     return ioThreads;
   }
 
+  public boolean fastPath() {
+    return fastPath;
+  }
+
+  public Duration fastPathTimeout() {
+    return fastPathTimeout;
+  }
+
+  public Duration linkDelay() {
+    return linkDelay;
+  }
+
+  /** Whether nilext updates take the fast path, and how long they wait before falling back. */
+  public ClientOptions withFastPath(boolean on, Duration timeout) {
+    return new ClientOptions(
+        cluster,
+        requestTimeout,
+        operationDeadline,
+        retryBackoff,
+        maxRetryBackoff,
+        maxAttempts,
+        ioThreads,
+        on,
+        timeout,
+        linkDelay);
+  }
+
+  /** An emulated one-way delay on everything this client sends. */
+  public ClientOptions withLinkDelay(Duration d) {
+    return new ClientOptions(
+        cluster,
+        requestTimeout,
+        operationDeadline,
+        retryBackoff,
+        maxRetryBackoff,
+        maxAttempts,
+        ioThreads,
+        fastPath,
+        fastPathTimeout,
+        d);
+  }
+
   public ClientOptions withRequestTimeout(Duration d) {
     return new ClientOptions(
-        cluster, d, operationDeadline, retryBackoff, maxRetryBackoff, maxAttempts, ioThreads);
+        cluster,
+        d,
+        operationDeadline,
+        retryBackoff,
+        maxRetryBackoff,
+        maxAttempts,
+        ioThreads,
+        fastPath,
+        fastPathTimeout,
+        linkDelay);
   }
 
   public ClientOptions withOperationDeadline(Duration d) {
     return new ClientOptions(
-        cluster, requestTimeout, d, retryBackoff, maxRetryBackoff, maxAttempts, ioThreads);
+        cluster,
+        requestTimeout,
+        d,
+        retryBackoff,
+        maxRetryBackoff,
+        maxAttempts,
+        ioThreads,
+        fastPath,
+        fastPathTimeout,
+        linkDelay);
   }
 
   /** The first and the largest pause before a retry. */
   public ClientOptions withRetryBackoff(Duration first, Duration max) {
     return new ClientOptions(
-        cluster, requestTimeout, operationDeadline, first, max, maxAttempts, ioThreads);
+        cluster,
+        requestTimeout,
+        operationDeadline,
+        first,
+        max,
+        maxAttempts,
+        ioThreads,
+        fastPath,
+        fastPathTimeout,
+        linkDelay);
   }
 
   public ClientOptions withMaxAttempts(int n) {
     return new ClientOptions(
-        cluster, requestTimeout, operationDeadline, retryBackoff, maxRetryBackoff, n, ioThreads);
+        cluster,
+        requestTimeout,
+        operationDeadline,
+        retryBackoff,
+        maxRetryBackoff,
+        n,
+        ioThreads,
+        fastPath,
+        fastPathTimeout,
+        linkDelay);
   }
 
   public ClientOptions withIoThreads(int n) {
     return new ClientOptions(
-        cluster, requestTimeout, operationDeadline, retryBackoff, maxRetryBackoff, maxAttempts, n);
+        cluster,
+        requestTimeout,
+        operationDeadline,
+        retryBackoff,
+        maxRetryBackoff,
+        maxAttempts,
+        n,
+        fastPath,
+        fastPathTimeout,
+        linkDelay);
   }
 
   @Override
@@ -224,6 +333,12 @@ public final class ClientOptions {
         + maxAttempts
         + ", ioThreads="
         + ioThreads
+        + ", fastPath="
+        + fastPath
+        + ", fastPathTimeout="
+        + fastPathTimeout
+        + ", linkDelay="
+        + linkDelay
         + "]";
   }
 }

@@ -5,14 +5,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.raftkv.transport.netty.LinkDelayHandler;
 import io.raftkv.wire.Frame;
 import io.raftkv.wire.FrameSplitter;
 import io.raftkv.wire.MalformedFrameException;
 import io.raftkv.wire.WireCodec;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,12 +71,22 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
    * Starts connecting to the node at {@code address} with a copy of {@code bootstrap}; the
    * handshake is written as soon as the connection is up.
    */
-  static NodeConnection start(String address, Bootstrap bootstrap) {
+  static NodeConnection start(String address, Bootstrap bootstrap, Duration linkDelay) {
     NodeConnection c = new NodeConnection(address);
+    ChannelHandler handler =
+        linkDelay.isZero()
+            ? c
+            : new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                // Outbound writes flow from this handler towards the head, through the delay.
+                ch.pipeline().addLast(new LinkDelayHandler(linkDelay), c);
+              }
+            };
     ChannelFuture connect =
         bootstrap
             .clone()
-            .handler(c)
+            .handler(handler)
             .connect(ClientOptions.host(address), ClientOptions.port(address));
     Channel channel = connect.channel();
     c.channel = channel;
@@ -180,6 +194,8 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
     } else if (f instanceof Frame.LeaderInfo r) {
       id = r.requestId();
     } else if (f instanceof Frame.StatusInfo r) {
+      id = r.requestId();
+    } else if (f instanceof Frame.NilextAck r) {
       id = r.requestId();
     } else if (f instanceof Frame.HandshakeRejected r) {
       protocolError("handshake rejected: " + r.reason());

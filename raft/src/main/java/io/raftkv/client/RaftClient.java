@@ -91,7 +91,11 @@ public final class RaftClient implements AutoCloseable {
     return nextReadSeq;
   }
 
-  /** Sets {@code key} to {@code value}. */
+  /**
+   * Sets {@code key} to {@code value}. With {@link ClientOptions#fastPath()}, put, delete and
+   * multiPut first try the fast path ({@link FastPathCall}) and fall back to the leader with the
+   * same (clientId, seq).
+   */
   public CompletableFuture<Void> put(Bytes key, Bytes value) {
     return run(new KvCommand.Put(key, value), "put " + key, reply -> ack(reply));
   }
@@ -156,6 +160,7 @@ public final class RaftClient implements AutoCloseable {
               if (!(reply instanceof Frame.LeaderInfo li)) {
                 return unexpected(address, reply);
               }
+              pool.observeTerm(li.term());
               if (li.leaderId() == Frame.NO_LEADER) {
                 return new RetryingCall.Retry<>(
                     null, false, address + ": no leader known (term " + li.term() + ")");
@@ -222,7 +227,17 @@ public final class RaftClient implements AutoCloseable {
     CompletableFuture<T> out = new CompletableFuture<>();
     CompletableFuture<T> inner;
     try {
-      inner = op.call.start();
+      inner =
+          pool.options().fastPath() && command.nilext()
+              ? new FastPathCall(pool, op.request)
+                  .start()
+                  .thenCompose(
+                      completed ->
+                          completed
+                              ? CompletableFuture.completedFuture(
+                                  onSuccess.apply(new KvReply.Ack()))
+                              : op.call.start())
+              : op.call.start();
     } catch (RuntimeException e) {
       busy.set(false);
       throw e;

@@ -39,6 +39,13 @@ import java.util.Map;
  * @param maxClockDriftTicks how many ticks of clock drift a lease allows for over one election
  *     timeout: a lease lasts {@code electionTicks - 1 - maxClockDriftTicks} ticks from the send
  *     time of the round that confirmed it (the one tick covers the granularity of tick counting)
+ * @param nilextFastPath nil-externalizing updates (put, delete, multiPut) complete in one round
+ *     trip on a supermajority of durability logs and are ordered by the leader in the background
+ *     (Skyros); meaningful with the optimized flags, which the {@code fastpath} preset turns on
+ * @param orderBatchSize with {@code nilextFastPath}, the leader orders pending updates as soon as
+ *     this many wait
+ * @param orderDelayTicks with {@code nilextFastPath}, the leader orders pending updates at least
+ *     every this many ticks
  */
 public record RaftConfig(
     int tickMillis,
@@ -54,14 +61,17 @@ public record RaftConfig(
     boolean pipelining,
     boolean leaseReads,
     boolean parallelLeaderWrite,
-    int maxClockDriftTicks) {
+    int maxClockDriftTicks,
+    boolean nilextFastPath,
+    int orderBatchSize,
+    int orderDelayTicks) {
 
   /** The names {@link #preset(String)} knows, in the order comparisons list them. */
-  public static final List<String> PRESETS = List.of("vanilla", "optimized");
+  public static final List<String> PRESETS = List.of("vanilla", "optimized", "fastpath");
 
   /** The optimization flags, each of which {@link #withSetting} can switch alone. */
   public static final List<String> FLAGS =
-      List.of("batching", "pipelining", "leaseReads", "parallelLeaderWrite");
+      List.of("batching", "pipelining", "leaseReads", "parallelLeaderWrite", "nilextFastPath");
 
   /** Every key {@link #withSetting} accepts. */
   public static final List<String> SETTINGS =
@@ -70,6 +80,9 @@ public record RaftConfig(
           "pipelining",
           "leaseReads",
           "parallelLeaderWrite",
+          "nilextFastPath",
+          "orderBatchSize",
+          "orderDelayTicks",
           "tickMillis",
           "electionTicks",
           "heartbeatTicks",
@@ -95,6 +108,9 @@ public record RaftConfig(
     if (retransmitTicks < 1) {
       throw new IllegalArgumentException("retransmitTicks must be at least 1");
     }
+    if (orderBatchSize < 1 || orderDelayTicks < 1) {
+      throw new IllegalArgumentException("orderBatchSize and orderDelayTicks must be at least 1");
+    }
     if (maxClockDriftTicks < 0) {
       throw new IllegalArgumentException("maxClockDriftTicks must be at least 0");
     }
@@ -117,7 +133,7 @@ public record RaftConfig(
    */
   public static RaftConfig vanilla() {
     return new RaftConfig(
-        10, 15, 3, true, true, 256, 1 << 20, 16, 6, false, false, false, false, 2);
+        10, 15, 3, true, true, 256, 1 << 20, 16, 6, false, false, false, false, 2, false, 64, 1);
   }
 
   /** Vanilla with every optimization flag on: batching, pipelining, lease reads, parallel write. */
@@ -129,11 +145,17 @@ public record RaftConfig(
         .withSetting("parallelLeaderWrite", "true");
   }
 
+  /** The optimized preset plus the nil-externality fast path (Skyros). */
+  public static RaftConfig fastpath() {
+    return optimized().withSetting("nilextFastPath", "true");
+  }
+
   /** The preset with the given name (one of {@link #PRESETS}). */
   public static RaftConfig preset(String variant) {
     return switch (variant) {
       case "vanilla" -> vanilla();
       case "optimized" -> optimized();
+      case "fastpath" -> fastpath();
       default ->
           throw new IllegalArgumentException(
               "unknown variant '" + variant + "'; known: " + String.join(", ", PRESETS));
@@ -190,6 +212,9 @@ public record RaftConfig(
     boolean lease = leaseReads;
     boolean parallel = parallelLeaderWrite;
     int drift = maxClockDriftTicks;
+    boolean nilext = nilextFastPath;
+    int orderBatch = orderBatchSize;
+    int orderDelay = orderDelayTicks;
     switch (key) {
       case "tickMillis" -> tick = intValue(key, v);
       case "electionTicks" -> election = intValue(key, v);
@@ -205,6 +230,9 @@ public record RaftConfig(
       case "leaseReads" -> lease = boolValue(key, v);
       case "parallelLeaderWrite" -> parallel = boolValue(key, v);
       case "maxClockDriftTicks" -> drift = intValue(key, v);
+      case "nilextFastPath" -> nilext = boolValue(key, v);
+      case "orderBatchSize" -> orderBatch = intValue(key, v);
+      case "orderDelayTicks" -> orderDelay = intValue(key, v);
       default ->
           throw new IllegalArgumentException(
               "unknown setting '" + key + "'; known: " + String.join(", ", SETTINGS));
@@ -223,7 +251,10 @@ public record RaftConfig(
         pipe,
         lease,
         parallel,
-        drift);
+        drift,
+        nilext,
+        orderBatch,
+        orderDelay);
   }
 
   /** Vanilla timing with other election and heartbeat timeouts (tests). */
@@ -244,7 +275,9 @@ public record RaftConfig(
         + ",leaseReads="
         + leaseReads
         + ",parallelLeaderWrite="
-        + parallelLeaderWrite;
+        + parallelLeaderWrite
+        + ",nilextFastPath="
+        + nilextFastPath;
   }
 
   private static int intValue(String key, String v) {

@@ -232,4 +232,10 @@ public final class KvStateMachine {
   public List<Session> sessions() {
     return sessions.inExpiryOrder();
   }
+
+  /** The last sequence number applied for {@code clientId}, or 0 if it has no session. */
+  public long lastSeq(long clientId) {
+    Session s = sessions.get(clientId);
+    return s == null ? 0 : s.lastSeq();
+  }
 }

@@ -1,6 +1,7 @@
 package io.raftkv.server;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftConfig;
@@ -8,11 +9,19 @@ import io.raftkv.core.RaftNode;
 import io.raftkv.core.ReadState;
 import io.raftkv.core.Ready;
 import io.raftkv.core.Role;
+import io.raftkv.fastpath.DurabilityLog;
+import io.raftkv.fastpath.FastPathReplica;
+import io.raftkv.fastpath.NilextEntry;
+import io.raftkv.fastpath.NilextId;
 import io.raftkv.kv.Applied;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvCommand;
+import io.raftkv.kv.KvRequest;
 import io.raftkv.kv.KvStateMachine;
+import io.raftkv.kv.MalformedCommandException;
+import io.raftkv.storage.DurabilityLogStore;
 import io.raftkv.storage.LogStore;
+import io.raftkv.storage.StoredDurabilityLog;
 import io.raftkv.transport.ClientConnection;
 import io.raftkv.transport.Inbound;
 import io.raftkv.transport.InboundSink;
@@ -53,7 +62,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ({@link RaftNode#readIndex}: at once under a valid lease, after a heartbeat round
  *       otherwise) and is answered from the state machine once it has applied that point;
  *   <li>{@code parallelLeaderWrite}: a Ready's early messages (the leader's AppendEntries) are sent
- *       and flushed before its entries are written, so followers write while the leader does.
+ *       and flushed before its entries are written, so followers write while the leader does;
+ *   <li>{@code nilextFastPath}: fast-path updates from clients go to a {@link FastPathReplica}; the
+ *       ones accepted in an iteration are appended to the durability-log store with one fsync and
+ *       only then acknowledged; the leader proposes what the replica orders before any client
+ *       request of the same iteration, holds reads of pending keys until their updates are applied,
+ *       and answers "busy" while its recovery of the durability logs runs.
  * </ul>
  *
  * <p>Threading contract: {@link #inbox()} is called from transport threads (it is thread-safe and
@@ -68,6 +82,8 @@ public final class NodeLoop implements AutoCloseable {
   private final ServerConfig config;
   private final RaftConfig raftConfig;
   private final LogStore store;
+  private final DurabilityLogStore durabilityStore;
+  private final FastPathReplica fastPath;
   private final RaftNode raft;
   private final KvStateMachine kv = new KvStateMachine();
   private final LinkedBlockingQueue<Inbound> inbound = new LinkedBlockingQueue<>();
@@ -99,11 +115,22 @@ public final class NodeLoop implements AutoCloseable {
   /** Read points handed out by the core, in index order, waiting for the state machine. */
   private final ArrayDeque<ReadState> readPoints = new ArrayDeque<>();
 
+  /** Fast-path acknowledgments waiting for the durability-log write of this iteration. */
+  private final List<PendingAck> pendingAcks = new ArrayList<>();
+
+  /** Reads of keys with pending fast-path updates, waiting until those are applied. */
+  private final ArrayDeque<DeferredRead> deferredReads = new ArrayDeque<>();
+
+  private long fastPathAccepted;
   private long nextReadId;
   private long leaseReadsServed;
   private long readIndexReadsServed;
 
   private record Waiting(long seq, ClientConnection connection, long requestId) {}
+
+  private record PendingAck(ClientConnection connection, long requestId, boolean accepted) {}
+
+  private record DeferredRead(long untilApplied, Inbound.ClientRequest request) {}
 
   private record PendingRead(
       ClientConnection connection, long requestId, KvCommand command, boolean underLease) {}
@@ -113,9 +140,38 @@ public final class NodeLoop implements AutoCloseable {
    * restart); the state machine starts empty and re-applies entries as their commit becomes known.
    */
   public NodeLoop(ServerConfig config, RaftConfig raftConfig, LogStore store) {
+    this(config, raftConfig, store, null);
+  }
+
+  /**
+   * A node as above; with {@code nilextFastPath}, {@code durabilityStore} holds its durability log
+   * (restored from it here).
+   */
+  public NodeLoop(
+      ServerConfig config,
+      RaftConfig raftConfig,
+      LogStore store,
+      DurabilityLogStore durabilityStore) {
+    if (raftConfig.nilextFastPath() && durabilityStore == null) {
+      throw new IllegalArgumentException("nilextFastPath needs a durability-log store");
+    }
     this.config = config;
     this.raftConfig = raftConfig;
     this.store = store;
+    this.durabilityStore = raftConfig.nilextFastPath() ? durabilityStore : null;
+    if (this.durabilityStore != null) {
+      StoredDurabilityLog stored = durabilityStore.load();
+      this.fastPath =
+          new FastPathReplica(
+              config.id(),
+              List.copyOf(config.members().keySet()),
+              DurabilityLog.restore(stored.entries(), stored.fence()),
+              raftConfig.orderBatchSize(),
+              raftConfig.orderDelayTicks(),
+              2 * raftConfig.heartbeatTicks());
+    } else {
+      this.fastPath = null;
+    }
     this.raft =
         new RaftNode(
             raftConfig,
@@ -211,13 +267,18 @@ public final class NodeLoop implements AutoCloseable {
         long now = System.nanoTime();
         if (now - nextTick >= 0) {
           raft.tick();
+          if (fastPath != null) {
+            fastPath.tick();
+          }
           nextTick += tickNanos;
           if (now - nextTick >= 0) {
             // The loop fell behind (a long fsync, a GC): skip the lost ticks rather than burst.
             nextTick = now + tickNanos;
           }
         }
+        fastPathBeforeReadies();
         handleReadies();
+        fastPathAfterReadies();
         noticeRoleChange();
         transport.flush();
         publishStatus();
@@ -235,18 +296,145 @@ public final class NodeLoop implements AutoCloseable {
 
   private void handle(Inbound in) throws IOException {
     if (in instanceof Inbound.PeerMessage p) {
-      raft.step(p.message());
+      if (fastPath != null && isDurabilityLogMessage(p.message())) {
+        fastPath.onMessage(p.message(), raft.term(), this::alreadyOrdered);
+      } else {
+        raft.step(p.message());
+      }
     } else if (in instanceof Inbound.ClientRequest r) {
       pendingClientRequests.decrementAndGet();
       onClientRequest(r);
+    } else if (in instanceof Inbound.NilextRequest r) {
+      pendingClientRequests.decrementAndGet();
+      onNilext(r);
     } else if (in instanceof Inbound.ClientQuery q) {
       onQuery(q);
+    }
+  }
+
+  private static boolean isDurabilityLogMessage(Message m) {
+    return m instanceof Message.DurabilityLogRequest
+        || m instanceof Message.DurabilityLogResponse
+        || m instanceof Message.DurabilityLogPrune;
+  }
+
+  /** A fast-path update: into the durability log now, acknowledged after this iteration's write. */
+  private void onNilext(Inbound.NilextRequest r) {
+    boolean accepted = false;
+    if (fastPath != null && r.request().command().nilext() && r.term() > 0) {
+      NilextEntry entry = NilextEntry.of(r.term(), r.request());
+      boolean applied = kv.lastSeq(r.request().clientId()) >= r.request().seq();
+      accepted = fastPath.onNilext(entry, raft.term(), raft.role(), applied).accepted();
+    }
+    if (accepted) {
+      fastPathAccepted++;
+    }
+    pendingAcks.add(new PendingAck(r.from(), r.requestId(), accepted));
+  }
+
+  /** Whether recovery may skip an update: applied already, or in the unapplied part of the log. */
+  private boolean alreadyOrdered(NilextId id) {
+    if (kv.lastSeq(id.clientId()) >= id.seq()) {
+      return true;
+    }
+    for (long i = kv.appliedIndex() + 1; i <= raft.lastIndex(); i++) {
+      Entry e = raft.entry(i);
+      if (e != null && e.type() == EntryType.COMMAND) {
+        try {
+          KvRequest q = KvCodec.decode(e.data());
+          if (q.clientId() == id.clientId() && q.seq() == id.seq()) {
+            return true;
+          }
+        } catch (MalformedCommandException ignored) {
+          // Not a request this node could have ordered.
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Lets the fast-path replica see this iteration's role and term, and proposes what it ordered.
+   */
+  private void fastPathBeforeReadies() {
+    if (fastPath != null) {
+      fastPath.afterInput(raft.term(), raft.role(), this::alreadyOrdered);
+      proposeOrdered();
+    }
+  }
+
+  /**
+   * After the Raft state of this iteration is durable: write what the fast-path replica accepted
+   * (one fsync for the iteration's batch) and its fence, then acknowledge and send.
+   */
+  private void fastPathAfterReadies() throws IOException {
+    if (fastPath == null) {
+      if (!pendingAcks.isEmpty()) {
+        sendAcks();
+      }
+      return;
+    }
+    List<NilextEntry> batch = fastPath.takeToPersist();
+    if (!batch.isEmpty()) {
+      durabilityStore.append(batch);
+    }
+    long fence = fastPath.takeFence();
+    if (fence > 0) {
+      durabilityStore.fence(fence);
+    }
+    List<NilextId> removed = fastPath.takeRemoved();
+    if (!removed.isEmpty()) {
+      durabilityStore.remove(removed);
+    }
+    sendAcks();
+    for (Message m : fastPath.takeMessages()) {
+      transport.send(m);
+    }
+  }
+
+  private void sendAcks() {
+    boolean leader = raft.role() == Role.LEADER;
+    for (PendingAck a : pendingAcks) {
+      a.connection()
+          .send(
+              new Frame.NilextAck(
+                  a.requestId(), config.id(), raft.term(), leader, a.accepted(), raft.leaderId()));
+    }
+    pendingAcks.clear();
+  }
+
+  /** Proposes the updates the fast-path leader ordered; nobody waits for their replies here. */
+  private void proposeOrdered() {
+    if (fastPath == null) {
+      return;
+    }
+    List<byte[]> ordered = fastPath.takeProposals();
+    if (!ordered.isEmpty() && raft.role() == Role.LEADER) {
+      var unused = raft.propose(ordered);
     }
   }
 
   private void onClientRequest(Inbound.ClientRequest r) throws IOException {
     KvCommand command = r.request().command();
     boolean read = command instanceof KvCommand.Get || command instanceof KvCommand.MultiGet;
+    if (fastPath != null && raft.role() == Role.LEADER) {
+      if (!fastPath.serving()) {
+        // Recovering the durability logs (Skyros): nothing is served before that ends.
+        r.from().send(new Frame.Busy(r.requestId()));
+        return;
+      }
+      boolean pendingKey = fastPath.touchesPending(r.request());
+      if ((read && pendingKey) || (!read && !command.nilext())) {
+        // A read of a pending key, or an externalizing update: order what is pending first
+        // (Skyros 4.4), so it comes after every update the leader holds.
+        fastPath.orderNow();
+        proposeOrdered();
+        if (read && raftConfig.leaseReads()) {
+          deferredReads.addLast(new DeferredRead(raft.lastIndex(), r));
+          return;
+        }
+      }
+    }
     if (read && raftConfig.leaseReads()) {
       onRead(r);
       return;
@@ -270,6 +458,7 @@ public final class NodeLoop implements AutoCloseable {
     if (proposals.isEmpty()) {
       return;
     }
+    proposeOrdered();
     List<byte[]> payloads = new ArrayList<>(proposals.size());
     for (Inbound.ClientRequest r : proposals) {
       payloads.add(r.payload());
@@ -306,6 +495,14 @@ public final class NodeLoop implements AutoCloseable {
         readId, new PendingRead(r.from(), r.requestId(), r.request().command(), underLease));
   }
 
+  /** Starts the reads whose pending fast-path updates the state machine has now applied. */
+  private void releaseDeferredReads() {
+    while (!deferredReads.isEmpty()
+        && deferredReads.peekFirst().untilApplied() <= kv.appliedIndex()) {
+      onRead(deferredReads.pollFirst().request());
+    }
+  }
+
   /** Answers every read whose read point the state machine has reached. */
   private void answerReads() {
     while (!readPoints.isEmpty() && readPoints.peekFirst().index() <= kv.appliedIndex()) {
@@ -333,6 +530,10 @@ public final class NodeLoop implements AutoCloseable {
     }
     pendingReads.clear();
     readPoints.clear();
+    for (DeferredRead d : deferredReads) {
+      replyNotLeader(d.request().from(), d.request().requestId(), raft.leaderId());
+    }
+    deferredReads.clear();
   }
 
   private void onQuery(Inbound.ClientQuery q) {
@@ -371,6 +572,7 @@ public final class NodeLoop implements AutoCloseable {
       readPoints.addAll(ready.readStates());
       answerReads();
       raft.advance(ready);
+      releaseDeferredReads();
     }
   }
 
@@ -378,6 +580,9 @@ public final class NodeLoop implements AutoCloseable {
     Applied applied = kv.apply(e);
     if (applied == null || applied.request() == null) {
       return;
+    }
+    if (fastPath != null) {
+      fastPath.onApplied(applied.request());
     }
     Waiting w = waiting.get(applied.request().clientId());
     if (w != null && w.seq() == applied.request().seq()) {
@@ -423,7 +628,9 @@ public final class NodeLoop implements AutoCloseable {
         config.durability().flagName(),
         store.syncCount(),
         leaseReadsServed,
-        readIndexReadsServed);
+        readIndexReadsServed,
+        fastPathAccepted,
+        fastPath == null ? 0 : fastPath.log().size());
   }
 
   private void publishStatus() {

@@ -21,7 +21,9 @@ public record NodeStatus(
     String durability,
     long fsyncs,
     long leaseReads,
-    long readIndexReads) {
+    long readIndexReads,
+    long fastPathAccepted,
+    int durabilityLogSize) {
 
   /** The fields of a {@code StatusInfo} answer, in a fixed order. */
   public Map<String, String> fields() {
@@ -39,6 +41,8 @@ public record NodeStatus(
     f.put("fsyncs", Long.toString(fsyncs));
     f.put("leaseReads", Long.toString(leaseReads));
     f.put("readIndexReads", Long.toString(readIndexReads));
+    f.put("fastPathAccepted", Long.toString(fastPathAccepted));
+    f.put("durabilityLog", Integer.toString(durabilityLogSize));
     return f;
   }
 }

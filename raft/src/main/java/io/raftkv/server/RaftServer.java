@@ -1,6 +1,7 @@
 package io.raftkv.server;
 
 import io.raftkv.core.RaftConfig;
+import io.raftkv.storage.DurabilityLogStore;
 import io.raftkv.storage.LogStore;
 import io.raftkv.transport.netty.NettyTransport;
 import java.io.IOException;
@@ -24,13 +25,20 @@ public final class RaftServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final LogStore store;
+  private final DurabilityLogStore durabilityStore;
   private final NodeLoop loop;
   private final NettyTransport transport;
   private boolean closed;
 
-  private RaftServer(ServerConfig config, LogStore store, NodeLoop loop, NettyTransport transport) {
+  private RaftServer(
+      ServerConfig config,
+      LogStore store,
+      DurabilityLogStore durabilityStore,
+      NodeLoop loop,
+      NettyTransport transport) {
     this.config = config;
     this.store = store;
+    this.durabilityStore = durabilityStore;
     this.loop = loop;
     this.transport = transport;
   }
@@ -45,8 +53,12 @@ public final class RaftServer implements AutoCloseable {
   public static RaftServer start(ServerConfig config) throws IOException {
     RaftConfig raftConfig = config.raftConfig();
     LogStore store = LogStore.open(config.dataDir(), config.durability());
+    DurabilityLogStore durabilityStore = null;
     try {
-      NodeLoop loop = new NodeLoop(config, raftConfig, store);
+      if (raftConfig.nilextFastPath()) {
+        durabilityStore = DurabilityLogStore.open(config.dataDir(), config.durability());
+      }
+      NodeLoop loop = new NodeLoop(config, raftConfig, store, durabilityStore);
       NettyTransport transport = new NettyTransport(config.transportSettings(), loop.inbox());
       transport.start();
       loop.start(transport);
@@ -58,8 +70,11 @@ public final class RaftServer implements AutoCloseable {
           raftConfig.flagsDescription(),
           config.durability().flagName(),
           config.members());
-      return new RaftServer(config, store, loop, transport);
+      return new RaftServer(config, store, durabilityStore, loop, transport);
     } catch (IOException | RuntimeException e) {
+      if (durabilityStore != null) {
+        durabilityStore.close();
+      }
       store.close();
       throw e;
     }
@@ -95,6 +110,9 @@ public final class RaftServer implements AutoCloseable {
     transport.close();
     loop.close();
     try {
+      if (durabilityStore != null) {
+        durabilityStore.close();
+      }
       store.close();
     } catch (IOException e) {
       LOG.log(Level.WARNING, "node " + config.id() + ": closing the store failed", e);

@@ -31,7 +31,10 @@ public final class SimMain {
       int nodes) {
 
     static Options parse(String[] args) {
-      List<String> variants = RaftConfig.PRESETS;
+      List<String> variants =
+          RaftConfig.PRESETS.stream()
+              .filter(v -> SimSettings.unsupported(RaftConfig.preset(v)) == null)
+              .toList();
       Map<String, String> settings = Map.of();
       List<Scenario> scenarios = List.of(Scenario.values());
       int seeds = 100;
@@ -64,7 +67,10 @@ public final class SimMain {
       }
       for (String v : variants) {
         try {
-          RaftConfig.of(v, settings);
+          String unsupported = SimSettings.unsupported(RaftConfig.of(v, settings));
+          if (unsupported != null) {
+            throw new IllegalArgumentException(v + ": " + unsupported);
+          }
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage());
         }

@@ -49,7 +49,22 @@ public record SimSettings(
       throw new IllegalArgumentException("driftRate must be in [0, 1), got " + driftRate);
     }
     settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
-    RaftConfig.of(variant, settings);
+    String unsupported = unsupported(RaftConfig.of(variant, settings));
+    if (unsupported != null) {
+      throw new IllegalArgumentException(unsupported);
+    }
+  }
+
+  /**
+   * Why the simulator cannot run {@code config} faithfully, or null if it can: {@link SimNode}
+   * drives batching, pipelining, lease reads and the parallel leader write, but not the fast path
+   * (it has no {@code FastPathReplica}), and a run that ignored the flag would pass for a test of
+   * it.
+   */
+  public static String unsupported(RaftConfig config) {
+    return config.nilextFastPath()
+        ? "the simulator does not drive nilextFastPath yet (SimNode has no fast-path replica)"
+        : null;
   }
 
   /** The defaults of the test suite for one seed of a preset. */

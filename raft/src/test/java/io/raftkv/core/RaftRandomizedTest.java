@@ -48,7 +48,10 @@ class RaftRandomizedTest {
             rnd.nextBoolean(),
             false,
             false,
-            2);
+            2,
+            false,
+            64,
+            1);
     TestNetwork net = new TestNetwork(size, config, seed);
     SplittableRandom loss = new SplittableRandom(seed ^ 0x5DEECE66DL);
     int lossPercent = rnd.nextInt(20);

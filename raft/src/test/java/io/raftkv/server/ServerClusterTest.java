@@ -201,7 +201,9 @@ class ServerClusterTest {
               "durability",
               "fsyncs",
               "leaseReads",
-              "readIndexReads"),
+              "readIndexReads",
+              "fastPathAccepted",
+              "durabilityLog"),
           List.copyOf(status.fields().keySet()));
       assertEquals(Integer.toString(id), status.fields().get("id"));
       assertEquals(id == leader ? "LEADER" : "FOLLOWER", status.fields().get("role"));

@@ -45,6 +45,8 @@ class SimMainTest {
     assertTrue(text.contains("vanilla+leaseReads"), text);
     assertEquals(2, run("--set", "turbo=true"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown setting 'turbo'"));
+    assertEquals(2, run("--variants", "fastpath"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not drive nilextFastPath"));
     assertEquals(2, run("--set", "leaseReads"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not key=value"));
   }

@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One instance per channel; runs on that channel's event loop.
  */
-final class LinkDelayHandler extends ChannelOutboundHandlerAdapter {
+public final class LinkDelayHandler extends ChannelOutboundHandlerAdapter {
   private final long delayNanos;
 
-  LinkDelayHandler(Duration delay) {
+  /** A handler that delays every outbound write and flush by {@code delay}. */
+  public LinkDelayHandler(Duration delay) {
     this.delayNanos = delay.toNanos();
   }
 

@@ -1,0 +1,33 @@
+package io.raftkv.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.raftkv.core.ProposeResult;
+import io.raftkv.core.RaftConfig;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class SynchronousClusterTest {
+  static List<String> variants() {
+    return RaftConfig.PRESETS;
+  }
+
+  @ParameterizedTest
+  @MethodSource("variants")
+  void aProposalCommitsOnTheLeaderAndReachesFollowersWithTheNext(String variant) {
+    SynchronousCluster cluster = new SynchronousCluster(RaftConfig.preset(variant), 5, 1);
+    cluster.elect(1);
+    ProposeResult.Accepted first =
+        assertInstanceOf(
+            ProposeResult.Accepted.class, cluster.node(1).propose(List.of(new byte[] {1})));
+    cluster.settle();
+    assertEquals(first.lastIndex(), cluster.appliedIndex(1));
+    cluster.node(1).propose(List.of(new byte[] {2}));
+    cluster.settle();
+    for (int id = 2; id <= 5; id++) {
+      assertEquals(first.lastIndex(), cluster.appliedIndex(id), "node " + id);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.raftkv.client;
+
+import io.raftkv.fastpath.FastPathAck;
+import io.raftkv.fastpath.FastPathAcks;
+import io.raftkv.kv.KvCodec;
+import io.raftkv.kv.KvRequest;
+import io.raftkv.wire.Frame;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One fast-path attempt of a nil-externalizing update (Skyros §4.2): the request goes to every node
+ * at once, tagged with the term the pool believes current, and the attempt succeeds when {@link
+ * FastPathAcks} says a supermajority of one term, its leader included, accepted it. It fails over
+ * (completes with {@code false}) as soon as that has become impossible, or when the answers still
+ * missing have not come within {@link ClientOptions#fastPathTimeout()}; the caller then sends the
+ * <em>same</em> request on the ordered path, so the session applies it once whichever copies reach
+ * the log.
+ *
+ * <p>Answers arrive on the pool's event loop threads; the tracker is guarded by this object.
+ */
+final class FastPathCall {
+  private final ClientConnectionPool pool;
+  private final byte[] payload;
+  private final long term;
+  private final FastPathAcks acks;
+  private final CompletableFuture<Boolean> done = new CompletableFuture<>();
+  private int outstanding;
+
+  FastPathCall(ClientConnectionPool pool, KvRequest request) {
+    this.pool = pool;
+    this.payload = KvCodec.encode(request);
+    this.term = pool.believedTerm();
+    this.acks = new FastPathAcks(pool.options().cluster().keySet(), term);
+  }
+
+  /** Sends to every node; completes with whether the update completed on the fast path. */
+  CompletableFuture<Boolean> start() {
+    // With no term known yet (0) every node refuses, but its answer teaches the pool the term.
+    Map<Integer, String> cluster = pool.options().cluster();
+    synchronized (this) {
+      outstanding = cluster.size();
+    }
+    long timeout = TimeUnit.NANOSECONDS.convert(pool.options().fastPathTimeout());
+    for (Map.Entry<Integer, String> node : cluster.entrySet()) {
+      var unused =
+          pool.call(node.getValue(), id -> new Frame.NilextRequest(id, term, payload), timeout)
+              .whenComplete((reply, err) -> onAnswer(node.getKey(), node.getValue(), reply));
+    }
+    return done;
+  }
+
+  private synchronized void onAnswer(int nodeId, String address, Frame reply) {
+    outstanding--;
+    if (reply instanceof Frame.NilextAck a && a.nodeId() == nodeId) {
+      pool.observeTerm(a.term());
+      if (a.leader()) {
+        pool.leaderHint(address);
+      }
+      FastPathAcks.Decision d =
+          acks.add(new FastPathAck(nodeId, a.term(), a.leader(), a.accepted()));
+      if (d == FastPathAcks.Decision.COMPLETE) {
+        done.complete(true);
+      } else if (d == FastPathAcks.Decision.FALL_BACK) {
+        done.complete(false);
+      }
+    }
+    if (outstanding == 0) {
+      done.complete(false);
+    }
+  }
+}

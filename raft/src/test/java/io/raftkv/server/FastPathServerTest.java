@@ -1,0 +1,174 @@
+package io.raftkv.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.raftkv.client.ClientConnectionPool;
+import io.raftkv.client.ClientOptions;
+import io.raftkv.client.RaftClient;
+import io.raftkv.core.Role;
+import io.raftkv.kv.Bytes;
+import io.raftkv.storage.Durability;
+import io.raftkv.transport.netty.RawClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code fastpath} variant end to end on a 3-node in-process cluster with the real client
+ * library: updates complete on the fast path (every replica holds them in its durability log),
+ * reads of pending keys see them, a node down sends updates to the ordered path, and a new leader
+ * recovers updates that completed on the fast path under the old one.
+ */
+class FastPathServerTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final Map<Integer, RaftServer> servers = new TreeMap<>();
+  private final Map<Integer, InetSocketAddress> members = new TreeMap<>();
+  private ClientConnectionPool pool;
+  private Path dir;
+  private Map<String, String> settings = Map.of();
+
+  @AfterEach
+  void shutDown() {
+    if (pool != null) {
+      pool.close();
+    }
+    for (RaftServer s : servers.values()) {
+      s.close();
+    }
+  }
+
+  private void startCluster(Path dir) throws IOException {
+    this.dir = dir;
+    for (int id = 1; id <= 3; id++) {
+      members.put(id, RawClient.freeLoopbackAddress());
+    }
+    for (int id = 1; id <= 3; id++) {
+      start(id);
+    }
+    Map<Integer, String> cluster = new TreeMap<>();
+    members.forEach((id, a) -> cluster.put(id, a.getHostString() + ":" + a.getPort()));
+    pool =
+        ClientConnectionPool.open(
+            ClientOptions.of(cluster)
+                .withFastPath(true, Duration.ofMillis(200))
+                .withOperationDeadline(Duration.ofSeconds(8)));
+  }
+
+  private void start(int id) throws IOException {
+    ServerConfig config =
+        ServerConfig.memory(id, members)
+            .withVariant("fastpath", settings)
+            .withStorage(Durability.FSYNC, dir.resolve("node" + id));
+    servers.put(id, RaftServer.start(config));
+  }
+
+  private int awaitLeader() throws InterruptedException {
+    int[] leader = new int[1];
+    assertTrue(
+        RawClient.await(
+            WAIT,
+            () -> {
+              List<NodeStatus> st = servers.values().stream().map(RaftServer::status).toList();
+              List<NodeStatus> leaders = st.stream().filter(s -> s.role() == Role.LEADER).toList();
+              if (leaders.size() != 1 || leaders.get(0).appliedIndex() < 1) {
+                return false;
+              }
+              leader[0] = leaders.get(0).id();
+              return st.stream().allMatch(s -> s.leaderId() == leader[0]);
+            }),
+        "a leader is elected");
+    return leader[0];
+  }
+
+  private static void put(RaftClient c, String k, String v) throws Exception {
+    c.put(Bytes.utf8(k), Bytes.utf8(v)).get(10, TimeUnit.SECONDS);
+  }
+
+  private static Optional<Bytes> get(RaftClient c, String k) throws Exception {
+    return c.get(Bytes.utf8(k)).get(10, TimeUnit.SECONDS);
+  }
+
+  private long accepted() {
+    return servers.values().stream().mapToLong(s -> s.status().fastPathAccepted()).sum();
+  }
+
+  @Test
+  void updatesCompleteOnTheFastPathAndReadsSeeThem(@TempDir Path dir) throws Exception {
+    startCluster(dir);
+    awaitLeader();
+    RaftClient c = pool.newSession();
+    put(c, "warm", "up");
+    long before = accepted();
+    for (int i = 0; i < 20; i++) {
+      put(c, "k" + i, "v" + i);
+    }
+    assertEquals(before + 60, accepted(), "every replica accepted every update");
+    for (int i = 0; i < 20; i++) {
+      assertEquals(Optional.of(Bytes.utf8("v" + i)), get(c, "k" + i));
+    }
+    assertTrue(
+        RawClient.await(
+            WAIT,
+            () -> servers.values().stream().allMatch(s -> s.status().durabilityLogSize() == 0)),
+        "ordered and applied updates leave every durability log");
+  }
+
+  @Test
+  void aNodeDownSendsUpdatesToTheOrderedPath(@TempDir Path dir) throws Exception {
+    startCluster(dir);
+    int leader = awaitLeader();
+    int follower = leader == 1 ? 2 : 1;
+    servers.remove(follower).close();
+    RaftClient c = pool.newSession();
+    long before = accepted();
+    put(c, "a", "1");
+    put(c, "a", "2");
+    assertTrue(accepted() - before <= 4, "a supermajority of 3 is all 3: no fast completion");
+    assertEquals(Optional.of(Bytes.utf8("2")), get(c, "a"));
+  }
+
+  @Test
+  void aNewLeaderRecoversFastPathUpdates(@TempDir Path dir) throws Exception {
+    // Never order in the background: the updates are only in the durability logs when the leader
+    // stops, so only the new leader's recovery can bring them into the Raft log.
+    settings = Map.of("orderDelayTicks", "1000000", "orderBatchSize", "1000000");
+    startCluster(dir);
+    int old = awaitLeader();
+    RaftClient c = pool.newSession();
+    put(c, "warm", "up");
+    long before = accepted();
+    for (int i = 0; i < 10; i++) {
+      put(c, "r" + i, "v" + i);
+    }
+    assertEquals(before + 30, accepted(), "every update completed on the fast path");
+    long applied = servers.get(old).status().appliedIndex();
+    assertTrue(
+        servers.values().stream().allMatch(s -> s.status().durabilityLogSize() >= 10),
+        "the updates wait in every durability log");
+    servers.remove(old).close();
+    assertTrue(
+        RawClient.await(
+            WAIT,
+            () ->
+                servers.values().stream()
+                    .anyMatch(s -> s.status().role() == Role.LEADER && s.status().id() != old)),
+        "a new leader is elected");
+    for (int i = 0; i < 10; i++) {
+      assertEquals(Optional.of(Bytes.utf8("v" + i)), get(c, "r" + i), "r" + i);
+    }
+    assertTrue(
+        servers.values().stream().allMatch(s -> s.status().appliedIndex() > applied + 10),
+        "the recovered updates were ordered into the Raft log");
+  }
+}
