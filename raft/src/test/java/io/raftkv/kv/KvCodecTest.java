@@ -209,12 +209,7 @@ class KvCodecTest {
     byte[] get = KvCodec.encode(new KvRequest(1, 1, new KvCommand.Get(K)));
     ByteBuffer.wrap(get).putLong(10, -5);
     assertEquals(new KvRequest(1, -5, new KvCommand.Get(K)), KvCodec.decode(get));
-    List<KvCommand> updates =
-        List.of(
-            new KvCommand.Put(K, V),
-            new KvCommand.Delete(K),
-            new KvCommand.Cas(K, null, V),
-            new KvCommand.MultiPut(List.of(new KeyValue(K, V))));
+    List<KvCommand> updates = SampleCommands.everyUpdate(K, V);
     for (KvCommand update : updates) {
       byte[] encoded = KvCodec.encode(new KvRequest(1, 1, update));
       ByteBuffer.wrap(encoded).putLong(10, -1);

@@ -242,12 +242,7 @@ class KvStateMachineTest {
 
   @Test
   void negativeSeqIsOnlyForReads() {
-    List<KvCommand> updates =
-        List.of(
-            new KvCommand.Put(K, V1),
-            new KvCommand.Delete(K),
-            new KvCommand.Cas(K, null, V1),
-            new KvCommand.MultiPut(List.of(new KeyValue(K, V1))));
+    List<KvCommand> updates = SampleCommands.everyUpdate(K, V1);
     for (KvCommand update : updates) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> new KvRequest(1, -1, update));
