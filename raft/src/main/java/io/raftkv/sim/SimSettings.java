@@ -67,6 +67,30 @@ public record SimSettings(
         : null;
   }
 
+  /** A run of a preset as it is, at the drift rate the lease is designed to tolerate. */
+  public SimSettings(
+      long seed,
+      String variant,
+      int nodes,
+      Scenario scenario,
+      int clients,
+      int keys,
+      long loadMillis,
+      long drainMillis) {
+    this(
+        seed,
+        variant,
+        Map.of(),
+        safeDriftRate(RaftConfig.preset(variant)),
+        false,
+        nodes,
+        scenario,
+        clients,
+        keys,
+        loadMillis,
+        drainMillis);
+  }
+
   /** The defaults of the test suite for one seed of a preset. */
   public static SimSettings of(long seed, String variant, int nodes, Scenario scenario) {
     return of(seed, variant, Map.of(), nodes, scenario);
