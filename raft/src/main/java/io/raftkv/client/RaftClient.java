@@ -18,8 +18,10 @@ import java.util.function.Function;
 
 /**
  * One client session of a raftkv cluster: a random 63-bit client id and a sequence number that
- * starts at 1, so that the state machine applies each request once however often it is retried
- * (Raft thesis 6.3).
+ * starts at 1, so that the state machine applies each update once however often it is retried (Raft
+ * thesis 6.3). Reads (get, multiGet) are numbered -1, -2, -3, ... from a counter of their own: they
+ * need no session, and a read the cluster serves outside the log (ReadIndex, lease) must not use up
+ * an update's number (see {@link KvRequest}).
  *
  * <p><b>One operation at a time.</b> A session has at most one key-value operation outstanding: a
  * second {@code put}/{@code get}/... called before the first one's future has completed throws
@@ -59,6 +61,7 @@ public final class RaftClient implements AutoCloseable {
   // Changed only by the one operation in flight (guarded by busy).
   private volatile long clientId = newClientId();
   private volatile long nextSeq = 1;
+  private volatile long nextReadSeq = -1;
 
   RaftClient(ClientConnectionPool pool, boolean ownsPool) {
     this.pool = pool;
@@ -78,9 +81,14 @@ public final class RaftClient implements AutoCloseable {
     return clientId;
   }
 
-  /** The sequence number the next operation will use. */
+  /** The sequence number the next update (put, delete, cas, multiPut) will use. */
   public long nextSeq() {
     return nextSeq;
+  }
+
+  /** The (negative) sequence number the next read (get, multiGet) will use. */
+  public long nextReadSeq() {
+    return nextReadSeq;
   }
 
   /**
@@ -268,7 +276,7 @@ public final class RaftClient implements AutoCloseable {
               what,
               id -> new Frame.ClientRequest(id, KvCodec.encode(request)),
               this::onReply,
-              !(command instanceof KvCommand.Get || command instanceof KvCommand.MultiGet),
+              !KvRequest.isRead(command),
               null);
     }
 
@@ -290,6 +298,7 @@ public final class RaftClient implements AutoCloseable {
           long oldId = clientId;
           clientId = newClientId();
           nextSeq = 1;
+          nextReadSeq = -1;
           if (!call.maybeDelivered() && !renewed) {
             // This request was refused, and no earlier attempt can have been applied.
             renewed = true;
@@ -318,10 +327,16 @@ public final class RaftClient implements AutoCloseable {
     }
   }
 
-  /** Gives {@code command} this session's next sequence number. */
+  /** Gives {@code command} this session's next update or read sequence number. */
   private KvRequest take(KvCommand command) {
-    long seq = nextSeq;
-    nextSeq = seq + 1;
+    long seq;
+    if (KvRequest.isRead(command)) {
+      seq = nextReadSeq;
+      nextReadSeq = seq - 1;
+    } else {
+      seq = nextSeq;
+      nextSeq = seq + 1;
+    }
     return new KvRequest(clientId, seq, command);
   }
 

@@ -12,6 +12,7 @@ import java.util.Objects;
  *
  * <pre>
  * request  = version:u8 type:u8 clientId:i64 seq:i64 body
+ *            (seq is never 0; a negative seq, a sessionless read, only for GET and MULTI_GET)
  *   PUT 1       key:bytes value:bytes
  *   DELETE 2    key:bytes
  *   GET 3       key:bytes
@@ -96,9 +97,6 @@ public final class KvCodec {
     byte type = r.u8("type");
     long clientId = r.i64("clientId");
     long seq = r.i64("seq");
-    if (seq < 1) {
-      throw new MalformedCommandException("request: seq must be at least 1, got " + seq);
-    }
     KvCommand command;
     switch (type) {
       case PUT -> command = new KvCommand.Put(r.bytes("key"), r.bytes("value"));
@@ -125,6 +123,10 @@ public final class KvCodec {
       default -> throw new MalformedCommandException("request: unknown command type " + type);
     }
     r.end();
+    String problem = KvRequest.seqProblem(seq, command);
+    if (problem != null) {
+      throw new MalformedCommandException("request: " + problem);
+    }
     return new KvRequest(clientId, seq, command);
   }
 

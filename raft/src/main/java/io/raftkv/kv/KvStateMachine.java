@@ -36,7 +36,11 @@ import java.util.TreeMap;
  *         <li>seq &lt; lastSeq: {@link KvReply.Code#STALE_SEQUENCE}, not applied;
  *         <li>seq &gt; lastSeq: apply and remember (seq, reply).
  *       </ul>
- *       Gets and multiGets that come through the log follow the same rules (one path for all).
+ *       Gets and multiGets with a positive seq that come through the log follow the same rules.
+ *   <li>A get or multiGet with a negative seq (a sessionless read, see {@link KvRequest}) is
+ *       executed against the current state without consulting or changing the session table, so a
+ *       duplicate of its entry just reads again. Such reads also reach the state machine outside
+ *       the log ({@link #read}), where sessions play no part either.
  *   <li>Sessions expire by log index: a session not used by {@code sessionExpiryEntries} applied
  *       entries in a row is removed when the next entry is applied (see {@link SessionTable}).
  *       Expiry can defeat exactly-once in one case only, as in the thesis: a retry of a client's
@@ -104,6 +108,10 @@ public final class KvStateMachine {
   }
 
   private Applied applyRequest(KvRequest request) {
+    if (request.sessionless()) {
+      // A read changes nothing: executed again on a retry it answers from the state it finds.
+      return new Applied(request, execute(request.command()), false);
+    }
     long clientId = request.clientId();
     long seq = request.seq();
     Session session = sessions.get(clientId);

@@ -18,6 +18,8 @@ final class Nemesis {
   private final List<SimNode> nodes;
   private final SplittableRandom random;
   private final Set<Integer> all = new HashSet<>();
+  private final Set<Integer> readerClients;
+  private final Set<Integer> everyEndpoint = new HashSet<>();
   private long stopAt;
   private long lastChurnedTerm;
 
@@ -26,6 +28,8 @@ final class Nemesis {
       EventQueue events,
       SimNetwork network,
       List<SimNode> nodes,
+      Set<Integer> readerClients,
+      Set<Integer> writerClients,
       SplittableRandom random) {
     this.scenario = scenario;
     this.events = events;
@@ -33,6 +37,10 @@ final class Nemesis {
     this.nodes = nodes;
     this.random = random;
     nodes.forEach(n -> all.add(n.id));
+    this.readerClients = Set.copyOf(readerClients);
+    everyEndpoint.addAll(all);
+    everyEndpoint.addAll(readerClients);
+    everyEndpoint.addAll(writerClients);
   }
 
   void start(long stopAtMicros) {
@@ -92,6 +100,7 @@ final class Nemesis {
       case LEADER_CRASH -> crash(leader(), true);
       case FOLLOWER_RESTART -> crash(follower(), true);
       case LEADER_ISOLATED -> isolate(leader());
+      case LEADER_ISOLATED_WITH_READERS -> isolateWithReaders(leader());
       case ONE_WAY_PARTITION -> oneWay();
       case CHAOS -> chaos();
       default -> {}
@@ -132,8 +141,17 @@ final class Nemesis {
     if (node == null) {
       return;
     }
-    network.partition(Set.of(node.id), all);
-    events.after(300_000 + random.nextLong(900_000), network::heal);
+    partitionForAWhile(Set.of(node.id), all);
+  }
+
+  /** Cuts the leader and the read-only clients off from the other nodes and clients. */
+  private void isolateWithReaders(SimNode leader) {
+    if (leader == null) {
+      return;
+    }
+    Set<Integer> side = new HashSet<>(readerClients);
+    side.add(leader.id);
+    partitionForAWhile(side, everyEndpoint);
   }
 
   private void oneWay() {
@@ -157,7 +175,12 @@ final class Nemesis {
         side.add(n.id);
       }
     }
-    network.partition(side, all);
+    partitionForAWhile(side, all);
+  }
+
+  /** Cuts {@code side} off from the rest of {@code everyone}; heals in 0.3 to 1.2 s. */
+  private void partitionForAWhile(Set<Integer> side, Set<Integer> everyone) {
+    network.partition(side, everyone);
     events.after(300_000 + random.nextLong(900_000), network::heal);
   }
 

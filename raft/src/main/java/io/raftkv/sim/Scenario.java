@@ -22,5 +22,17 @@ public enum Scenario {
    */
   LEADER_CHURN,
   /** All of the above at random, crashes of any node included. */
-  CHAOS
+  CHAOS,
+  /**
+   * The leader is cut off together with half the clients, which only read, from the other nodes and
+   * the other clients, which go on writing through a new leader; then healed. Whatever the isolated
+   * leader still answers must not be stale: the scenario that shows a lease outliving the
+   * leadership it stands for (clock drift beyond the bound, a lease counted from the reply).
+   */
+  LEADER_ISOLATED_WITH_READERS;
+
+  /** Whether client {@code index} of this scenario only reads (the isolated leader's side). */
+  boolean readOnlyClient(int index) {
+    return this == LEADER_ISOLATED_WITH_READERS && index % 2 == 0;
+  }
 }

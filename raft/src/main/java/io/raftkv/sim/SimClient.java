@@ -14,7 +14,10 @@ import java.util.function.LongSupplier;
  * A simulated closed-loop client: one operation outstanding at a time, sent to the node it believes
  * leads, retried with the same (clientId, seq) on a timeout or a "not leader" answer, and given up
  * after a bounded number of attempts, in which case its outcome is recorded as unknown. Every
- * operation is recorded in the history for the linearizability check.
+ * operation is recorded in the history for the linearizability check. Like {@code RaftClient}, it
+ * numbers updates 1, 2, 3, ... and reads -1, -2, -3, ... (sessionless reads, see {@link
+ * KvRequest}). A read-only client issues nothing but gets; the others mix puts, gets, cas and
+ * deletes.
  */
 final class SimClient {
   private final int index;
@@ -28,9 +31,13 @@ final class SimClient {
   private final int keys;
   private final long timeoutMicros;
   private final long giveUpMicros;
+  private final boolean readOnly;
 
   private long clientId;
   private long seq;
+  private long readSeq;
+  private long requestSeq;
+  private long operationCount;
   private int target;
   private KvCommand command;
   private long callStamp;
@@ -50,7 +57,8 @@ final class SimClient {
       LongSupplier newClientId,
       int keys,
       long timeoutMicros,
-      long giveUpMicros) {
+      long giveUpMicros,
+      boolean readOnly) {
     this.index = index;
     this.endpoint = endpoint;
     this.events = events;
@@ -62,6 +70,7 @@ final class SimClient {
     this.keys = keys;
     this.timeoutMicros = timeoutMicros;
     this.giveUpMicros = giveUpMicros;
+    this.readOnly = readOnly;
     this.clientId = newClientId.getAsLong();
     this.target = nodes.get(random.nextInt(nodes.size()));
     network.register(endpoint, this::onReceive);
@@ -81,8 +90,9 @@ final class SimClient {
     if (events.now() >= stopIssuingAt) {
       return;
     }
+    operationCount++;
     command = nextCommand();
-    seq++;
+    requestSeq = KvRequest.isRead(command) ? --readSeq : ++seq;
     callMicros = events.now();
     outstanding = true;
     callStamp = history.stamp();
@@ -91,16 +101,16 @@ final class SimClient {
 
   private KvCommand nextCommand() {
     Bytes key = Bytes.utf8("k" + random.nextInt(keys));
-    int roll = random.nextInt(100);
+    int roll = readOnly ? 50 : random.nextInt(100);
+    Bytes value = Bytes.utf8("c" + index + "-" + operationCount);
     if (roll < 40) {
-      return new KvCommand.Put(key, Bytes.utf8("c" + index + "-" + (seq + 1)));
+      return new KvCommand.Put(key, value);
     }
     if (roll < 75) {
       return new KvCommand.Get(key);
     }
     if (roll < 93) {
-      Bytes expected = history.lastValueSeen(key.toUtf8());
-      return new KvCommand.Cas(key, expected, Bytes.utf8("c" + index + "-" + (seq + 1)));
+      return new KvCommand.Cas(key, history.lastValueSeen(key.toUtf8()), value);
     }
     return new KvCommand.Delete(key);
   }
@@ -110,7 +120,7 @@ final class SimClient {
     network.send(
         endpoint,
         target,
-        new ClientMessages.Request(endpoint, new KvRequest(clientId, seq, command)));
+        new ClientMessages.Request(endpoint, new KvRequest(clientId, requestSeq, command)));
     events.after(timeoutMicros, () -> onTimeout(t));
   }
 
@@ -139,7 +149,7 @@ final class SimClient {
 
   private void onReceive(Object payload) {
     if (payload instanceof ClientMessages.NotLeader nl) {
-      if (!outstanding || nl.clientId() != clientId || nl.seq() != seq) {
+      if (!outstanding || nl.clientId() != clientId || nl.seq() != requestSeq) {
         return;
       }
       token++;
@@ -153,7 +163,7 @@ final class SimClient {
             }
           });
     } else if (payload instanceof ClientMessages.Reply r) {
-      if (!outstanding || r.clientId() != clientId || r.seq() != seq) {
+      if (!outstanding || r.clientId() != clientId || r.seq() != requestSeq) {
         return;
       }
       onReply(r.reply());
@@ -166,6 +176,8 @@ final class SimClient {
         // Not applied: safe to send the same command again under a fresh session.
         clientId = newClientId.getAsLong();
         seq = 1;
+        readSeq = 0;
+        requestSeq = 1;
         token++;
         send();
         return;

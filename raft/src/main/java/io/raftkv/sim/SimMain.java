@@ -1,17 +1,21 @@
 package io.raftkv.sim;
 
+import io.raftkv.core.RaftConfig;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Runs simulations from the command line and prints, per variant and scenario, how many seeds
- * passed, operations completed and events simulated, with the replay command of any failure.
+ * passed, operations completed and events simulated, with the replay command of any failure. {@code
+ * --set leaseReads=true,...} applies settings to every variant (one flag alone: {@code --variants
+ * vanilla --set leaseReads=true}).
  *
  * <pre>
- * java -cp raft/target/raft.jar io.raftkv.sim.SimMain [--variants vanilla] [--scenarios ALL]
- *     [--seeds 100] [--first-seed 1] [--nodes 3]
+ * java -cp raft/target/raft.jar io.raftkv.sim.SimMain [--variants vanilla,optimized]
+ *     [--set key=value,...] [--scenarios ALL] [--seeds 100] [--first-seed 1] [--nodes 3]
  * </pre>
  */
 public final class SimMain {
@@ -19,10 +23,19 @@ public final class SimMain {
 
   /** The parsed command line. */
   record Options(
-      List<String> variants, List<Scenario> scenarios, int seeds, long firstSeed, int nodes) {
+      List<String> variants,
+      Map<String, String> settings,
+      List<Scenario> scenarios,
+      int seeds,
+      long firstSeed,
+      int nodes) {
 
     static Options parse(String[] args) {
-      List<String> variants = List.of("vanilla");
+      List<String> variants =
+          RaftConfig.PRESETS.stream()
+              .filter(v -> SimSettings.unsupported(RaftConfig.preset(v)) == null)
+              .toList();
+      Map<String, String> settings = Map.of();
       List<Scenario> scenarios = List.of(Scenario.values());
       int seeds = 100;
       long firstSeed = 1;
@@ -39,6 +52,7 @@ public final class SimMain {
         try {
           switch (flag) {
             case "--variants" -> variants = List.of(value.split(","));
+            case "--set" -> settings = SimSettings.parseSettings(value);
             case "--scenarios" -> scenarios = parseScenarios(value);
             case "--seeds" -> seeds = positive(flag, Integer.parseInt(value));
             case "--first-seed" -> firstSeed = Long.parseLong(value);
@@ -47,16 +61,21 @@ public final class SimMain {
           }
         } catch (NumberFormatException e) {
           throw new UsageException(flag + " needs a number, got '" + value + "'");
-        }
-      }
-      for (String v : variants) {
-        try {
-          io.raftkv.core.RaftConfig.preset(v);
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage());
         }
       }
-      return new Options(variants, scenarios, seeds, firstSeed, nodes);
+      for (String v : variants) {
+        try {
+          String unsupported = SimSettings.unsupported(RaftConfig.of(v, settings));
+          if (unsupported != null) {
+            throw new IllegalArgumentException(v + ": " + unsupported);
+          }
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage());
+        }
+      }
+      return new Options(variants, settings, scenarios, seeds, firstSeed, nodes);
     }
 
     private static List<Scenario> parseScenarios(String value) {
@@ -93,8 +112,8 @@ public final class SimMain {
   }
 
   static final String USAGE =
-      "usage: SimMain [--variants vanilla] [--scenarios ALL|S1,S2] [--seeds 100]"
-          + " [--first-seed 1] [--nodes 3]";
+      "usage: SimMain [--variants vanilla,optimized] [--set key=value,...]"
+          + " [--scenarios ALL|S1,S2] [--seeds 100] [--first-seed 1] [--nodes 3]";
 
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
@@ -117,7 +136,7 @@ public final class SimMain {
     }
     boolean allOk = true;
     out.printf(
-        "%-10s %-18s %7s %7s %10s %9s %12s%n",
+        "%-24s %-28s %7s %7s %10s %9s %12s%n",
         "variant", "scenario", "seeds", "failed", "ops", "unknown", "events");
     for (String variant : options.variants()) {
       for (Scenario scenario : options.scenarios()) {
@@ -129,7 +148,12 @@ public final class SimMain {
         for (int i = 0; i < options.seeds(); i++) {
           SimResult r =
               Simulation.run(
-                  SimSettings.of(options.firstSeed() + i, variant, options.nodes(), scenario));
+                  SimSettings.of(
+                      options.firstSeed() + i,
+                      variant,
+                      options.settings(),
+                      options.nodes(),
+                      scenario));
           ops += r.completed();
           unknown += r.unknown();
           events += r.events();
@@ -139,8 +163,14 @@ public final class SimMain {
           }
         }
         out.printf(
-            "%-10s %-18s %7d %7d %10d %9d %12d%n",
-            variant, scenario, options.seeds(), failed, ops, unknown, events);
+            "%-24s %-28s %7d %7d %10d %9d %12d%n",
+            SimSettings.label(variant, options.settings()),
+            scenario,
+            options.seeds(),
+            failed,
+            ops,
+            unknown,
+            events);
         failures.forEach(out::println);
         allOk &= failed == 0;
       }

@@ -72,10 +72,10 @@ final class SimNetwork {
     cut.add(link(from, to));
   }
 
-  /** Blocks both directions between every member of {@code side} and every other node. */
-  void partition(Set<Integer> side, Set<Integer> allNodes) {
+  /** Blocks both directions between every member of {@code side} and every other endpoint. */
+  void partition(Set<Integer> side, Set<Integer> everyone) {
     for (int a : side) {
-      for (int b : allNodes) {
+      for (int b : everyone) {
         if (!side.contains(b)) {
           cut(a, b);
           cut(b, a);

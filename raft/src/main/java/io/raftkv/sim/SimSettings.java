@@ -1,6 +1,10 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.RaftConfig;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * One simulation run. Everything random in the run derives from {@code seed}, so the same settings
@@ -8,6 +12,15 @@ import io.raftkv.core.RaftConfig;
  *
  * @param seed the only source of randomness
  * @param variant the variant preset name ({@link RaftConfig#preset(String)})
+ * @param settings {@link RaftConfig#withSetting} changes applied to the preset, in order (for
+ *     example {@code leaseReads=true}: one flag switched on alone)
+ * @param driftRate how far each node's clock may run fast or slow: a node ticks every {@code
+ *     tickMillis * (1 + delta)}, delta drawn uniformly from {@code [-driftRate, driftRate]} at
+ *     every start; {@link #safeDriftRate(RaftConfig)} by default
+ * @param adversarialDrift instead of a random rate, every node ticks every {@code tickMillis * (1 +
+ *     driftRate)} while it leads and every {@code tickMillis * (1 - driftRate)} otherwise: the
+ *     worst case for a lease within the same bound (the leader's lease lasts longest in real time,
+ *     other nodes stop refusing votes soonest)
  * @param nodes the cluster size
  * @param scenario the fault pattern
  * @param clients simulated closed-loop clients
@@ -18,6 +31,9 @@ import io.raftkv.core.RaftConfig;
 public record SimSettings(
     long seed,
     String variant,
+    Map<String, String> settings,
+    double driftRate,
+    boolean adversarialDrift,
     int nodes,
     Scenario scenario,
     int clients,
@@ -29,23 +45,174 @@ public record SimSettings(
     if (nodes < 1 || clients < 0 || keys < 1 || loadMillis < 0 || drainMillis < 0) {
       throw new IllegalArgumentException("bad simulation settings");
     }
-    RaftConfig.preset(variant);
+    if (!(driftRate >= 0 && driftRate < 1)) {
+      throw new IllegalArgumentException("driftRate must be in [0, 1), got " + driftRate);
+    }
+    settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    String unsupported = unsupported(RaftConfig.of(variant, settings));
+    if (unsupported != null) {
+      throw new IllegalArgumentException(unsupported);
+    }
   }
 
-  /** The defaults of the test suite for one seed. */
+  /**
+   * Why the simulator cannot run {@code config} faithfully, or null if it can: {@link SimNode}
+   * drives batching, pipelining, lease reads and the parallel leader write, but not the fast path
+   * (it has no {@code FastPathReplica}), and a run that ignored the flag would pass for a test of
+   * it.
+   */
+  public static String unsupported(RaftConfig config) {
+    return config.nilextFastPath()
+        ? "the simulator does not drive nilextFastPath yet (SimNode has no fast-path replica)"
+        : null;
+  }
+
+  /** A run of a preset as it is, at the drift rate the lease is designed to tolerate. */
+  public SimSettings(
+      long seed,
+      String variant,
+      int nodes,
+      Scenario scenario,
+      int clients,
+      int keys,
+      long loadMillis,
+      long drainMillis) {
+    this(
+        seed,
+        variant,
+        Map.of(),
+        safeDriftRate(RaftConfig.preset(variant)),
+        false,
+        nodes,
+        scenario,
+        clients,
+        keys,
+        loadMillis,
+        drainMillis);
+  }
+
+  /** The defaults of the test suite for one seed of a preset. */
   public static SimSettings of(long seed, String variant, int nodes, Scenario scenario) {
-    return new SimSettings(seed, variant, nodes, scenario, 4, 3, 3_000, 3_000);
+    return of(seed, variant, Map.of(), nodes, scenario);
+  }
+
+  /**
+   * The defaults of the test suite for one seed of a preset with {@code settings} applied, at the
+   * drift rate the lease is designed to tolerate.
+   */
+  public static SimSettings of(
+      long seed, String variant, Map<String, String> settings, int nodes, Scenario scenario) {
+    double drift = safeDriftRate(RaftConfig.of(variant, settings));
+    return new SimSettings(
+        seed, variant, settings, drift, false, nodes, scenario, 4, 3, 3_000, 3_000);
+  }
+
+  /** These settings with another drift rate, random per node or {@code adversarial}. */
+  public SimSettings withDrift(double rate, boolean adversarial) {
+    return new SimSettings(
+        seed,
+        variant,
+        settings,
+        rate,
+        adversarial,
+        nodes,
+        scenario,
+        clients,
+        keys,
+        loadMillis,
+        drainMillis);
+  }
+
+  /** The node configuration: the preset with {@link #settings} applied. */
+  public RaftConfig config() {
+    return RaftConfig.of(variant, settings);
+  }
+
+  /**
+   * The default drift rate: {@code maxClockDriftTicks / (2 * electionTicks)}, which keeps leases
+   * safe with a margin.
+   *
+   * <p>Why: a lease lasts {@code L = electionTicks - 1 - maxClockDriftTicks} ticks of the leader's
+   * clock from the send time of the round that confirmed it, so it ends at most {@code L * T * (1 +
+   * rho)} of real time after that send ({@code T} the nominal tick). A voter that acknowledged the
+   * round refuses votes and pre-votes until {@code electionTicks} of its own ticks have passed
+   * since it heard from the leader, at least {@code electionTicks - 1} full ticks, so at least
+   * {@code (electionTicks - 1) * T * (1 - rho)} after the send. Every majority that could elect a
+   * new leader holds such a voter, so no new leader can commit (and no stale read can be served)
+   * while {@code L * (1 + rho) < (electionTicks - 1) * (1 - rho)}, that is while {@code rho < D /
+   * (2 * (electionTicks - 1) - D)} with {@code D = maxClockDriftTicks}. The default stays below
+   * that bound for every {@code electionTicks >= 2} (for vanilla's 15 and 2: 0.0667 against the
+   * exact 0.0769).
+   */
+  public static double safeDriftRate(RaftConfig config) {
+    return config.maxClockDriftTicks() / (2.0 * config.electionTicks());
+  }
+
+  /**
+   * The configuration's name: the variant, then {@code +key} for each flag switched on and {@code
+   * +key=value} for any other setting ({@code vanilla+leaseReads}).
+   */
+  public String label() {
+    return label(variant, settings);
+  }
+
+  /** The label of {@code variant} with {@code settings} applied (see {@link #label()}). */
+  public static String label(String variant, Map<String, String> settings) {
+    StringBuilder sb = new StringBuilder(variant);
+    for (Map.Entry<String, String> e : settings.entrySet()) {
+      sb.append('+').append(e.getKey());
+      if (!e.getValue().equals("true")) {
+        sb.append('=').append(e.getValue());
+      }
+    }
+    return sb.toString();
   }
 
   /** The one-line command that replays this run. */
   public String replayCommand() {
-    return "mvn -B -q -pl raft test -Dtest=ClusterSimTest#replay -Dsim.seed="
-        + seed
-        + " -Dsim.variant="
-        + variant
-        + " -Dsim.nodes="
-        + nodes
-        + " -Dsim.scenario="
-        + scenario;
+    StringBuilder sb =
+        new StringBuilder("mvn -B -q -pl raft test -Dtest=ClusterSimTest#replay -Dsim.seed=")
+            .append(seed)
+            .append(" -Dsim.variant=")
+            .append(variant);
+    if (!settings.isEmpty()) {
+      sb.append(" -Dsim.set=")
+          .append(
+              settings.entrySet().stream()
+                  .map(e -> e.getKey() + "=" + e.getValue())
+                  .collect(Collectors.joining(",")));
+    }
+    if (driftRate != safeDriftRate(config())) {
+      sb.append(" -Dsim.drift=").append(driftRate);
+    }
+    if (adversarialDrift) {
+      sb.append(" -Dsim.adversarialDrift=true");
+    }
+    return sb.append(" -Dsim.nodes=")
+        .append(nodes)
+        .append(" -Dsim.scenario=")
+        .append(scenario)
+        .toString();
+  }
+
+  /**
+   * Parses {@code key=value,key=value} (the {@code -Dsim.set} and {@code --set} form); blank means
+   * none.
+   *
+   * @throws IllegalArgumentException naming the part that is not {@code key=value}
+   */
+  public static Map<String, String> parseSettings(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    for (String part : text.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("setting '" + part + "' is not key=value");
+      }
+      out.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+    }
+    return out;
   }
 }

@@ -5,7 +5,9 @@ import io.raftkv.history.CheckResult;
 import io.raftkv.history.LinearizabilityChecker;
 import io.raftkv.history.Operation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -42,17 +44,31 @@ public final class Simulation {
   }
 
   private SimResult execute() {
-    RaftConfig config = RaftConfig.preset(settings.variant());
+    RaftConfig config = settings.config();
     List<Integer> ids = new ArrayList<>();
     for (int i = 1; i <= settings.nodes(); i++) {
       ids.add(i);
     }
     for (int id : ids) {
-      nodes.add(new SimNode(id, config, ids, events, network, random.split(), invariants));
+      nodes.add(
+          new SimNode(
+              id,
+              config,
+              ids,
+              events,
+              network,
+              random.split(),
+              invariants,
+              settings.driftRate(),
+              settings.adversarialDrift()));
     }
     // A client waits about one minimum election timeout before trying another node.
     long timeoutMicros = 1000L * config.electionTicks() * config.tickMillis();
+    Set<Integer> readers = new HashSet<>();
+    Set<Integer> writers = new HashSet<>();
     for (int c = 0; c < settings.clients(); c++) {
+      boolean readOnly = settings.scenario().readOnlyClient(c);
+      (readOnly ? readers : writers).add(CLIENT_ENDPOINT_BASE + c);
       clients.add(
           new SimClient(
               c,
@@ -65,9 +81,11 @@ public final class Simulation {
               () -> nextClientId++,
               settings.keys(),
               timeoutMicros,
-              6 * timeoutMicros));
+              6 * timeoutMicros,
+              readOnly));
     }
-    Nemesis nemesis = new Nemesis(settings.scenario(), events, network, nodes, random.split());
+    Nemesis nemesis =
+        new Nemesis(settings.scenario(), events, network, nodes, readers, writers, random.split());
     nodes.forEach(SimNode::start);
     long loadEnd = settings.loadMillis() * 1000;
     long end = loadEnd + settings.drainMillis() * 1000;

@@ -1,15 +1,19 @@
 package io.raftkv.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.core.Entry;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvReply;
 import io.raftkv.kv.KvRequest;
+import io.raftkv.kv.KvStateMachine;
+import io.raftkv.kv.Session;
 import io.raftkv.wire.Frame;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -92,11 +97,59 @@ class RaftClientTest {
 
     List<KvRequest> seen = leader.kvRequests();
     assertEquals(6, seen.size());
-    for (int i = 0; i < seen.size(); i++) {
-      assertEquals(c.clientId(), seen.get(i).clientId());
-      assertEquals(i + 1, seen.get(i).seq(), "one seq per operation, in order");
+    for (KvRequest r : seen) {
+      assertEquals(c.clientId(), r.clientId());
     }
+    // Updates count up from 1, reads down from -1: one seq per operation, in order.
+    assertEquals(List.of(1L, -1L, 2L, 3L, 4L, -2L), seen.stream().map(KvRequest::seq).toList());
+    assertEquals(5, c.nextSeq());
+    assertEquals(-3, c.nextReadSeq());
     assertEquals(1, leader.handshakes(), "one connection, handshake first");
+  }
+
+  /**
+   * A leader that serves reads from its state machine outside the log (as lease reads and ReadIndex
+   * do) and applies updates through a log of its own, with the real session rules.
+   */
+  private static FakeNode.Script readsOutsideTheLog(KvStateMachine sm, List<KvReply> replies) {
+    long[] index = {0};
+    return (n, request, count) -> {
+      if (!(request instanceof Frame.ClientRequest cr)) {
+        return new FakeNode.Reply(FakeNode.answer(FakeNode.store(), request));
+      }
+      KvRequest r = KvCodec.decode(cr.payload());
+      KvReply reply;
+      synchronized (sm) {
+        reply =
+            KvRequest.isRead(r.command())
+                ? sm.read(r.command())
+                : sm.apply(Entry.command(1, ++index[0], cr.payload())).reply();
+      }
+      replies.add(reply);
+      return new FakeNode.Reply(new Frame.ClientReply(cr.requestId(), KvCodec.encodeReply(reply)));
+    };
+  }
+
+  @Test
+  void aReadFirstSessionWritesWithoutSessionExpiredWhenReadsBypassTheLog() throws Exception {
+    KvStateMachine sm = new KvStateMachine();
+    List<KvReply> replies = new CopyOnWriteArrayList<>();
+    FakeNode leader = node(readsOutsideTheLog(sm, replies));
+    RaftClient c = client(leader.address());
+    long id = c.clientId();
+
+    assertEquals(Optional.empty(), await(c.get(K)));
+    await(c.put(K, V));
+    assertEquals(List.of(Optional.of(V)), await(c.multiGet(List.of(K))));
+    await(c.put(K, Bytes.utf8("w")));
+
+    assertEquals(id, c.clientId(), "the session was never renewed");
+    for (KvReply r : replies) {
+      assertFalse(r instanceof KvReply.Failure, "no failure (SESSION_EXPIRED above all): " + r);
+    }
+    assertEquals(
+        List.of(-1L, 1L, -2L, 2L), leader.kvRequests().stream().map(KvRequest::seq).toList());
+    assertEquals(List.of(new Session(id, 2, new KvReply.Ack(), 2)), sm.sessions());
   }
 
   @Test

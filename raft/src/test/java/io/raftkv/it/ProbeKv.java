@@ -19,6 +19,7 @@ final class ProbeKv {
   private final ServerProcesses cluster;
   private final long clientId = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
   private long seq;
+  private long readSeq;
   private int target = 1;
   private long requestId;
 
@@ -45,8 +46,10 @@ final class ProbeKv {
   }
 
   private KvReply call(KvCommand command, Duration deadline) throws InterruptedException {
-    seq++;
-    KvRequest request = new KvRequest(clientId, seq, command);
+    // Reads are numbered -1, -2, ... apart from updates, so a read served outside the log does
+    // not leave a gap in the session's numbers.
+    long number = KvRequest.isRead(command) ? --readSeq : ++seq;
+    KvRequest request = new KvRequest(clientId, number, command);
     byte[] payload = KvCodec.encode(request);
     long end = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < end) {

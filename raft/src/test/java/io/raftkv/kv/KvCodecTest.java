@@ -43,7 +43,9 @@ class KvCodecTest {
                 List.of(new KeyValue(K, V), new KeyValue(Bytes.EMPTY, Bytes.EMPTY)))),
         new KvRequest(5, 2, new KvCommand.MultiPut(List.of())),
         new KvRequest(5, 3, new KvCommand.MultiGet(List.of(K, Bytes.EMPTY, K))),
-        new KvRequest(5, 4, new KvCommand.MultiGet(List.of())));
+        new KvRequest(5, 4, new KvCommand.MultiGet(List.of())),
+        new KvRequest(5, -1, new KvCommand.Get(K)),
+        new KvRequest(5, Long.MIN_VALUE, new KvCommand.MultiGet(List.of(K))));
   }
 
   private static List<KvReply> sampleReplies() {
@@ -196,12 +198,24 @@ class KvCodecTest {
   }
 
   @Test
-  void nonPositiveSeqIsMalformed() {
+  void zeroSeqIsMalformed() {
     byte[] encoded = KvCodec.encode(new KvRequest(1, 1, new KvCommand.Get(K)));
     ByteBuffer.wrap(encoded).putLong(10, 0);
     assertTrue(assertMalformed(encoded, KvCodec::decode).getMessage().contains("seq"));
-    ByteBuffer.wrap(encoded).putLong(10, -5);
-    assertMalformed(encoded, KvCodec::decode);
+  }
+
+  @Test
+  void negativeSeqDecodesOnlyForReads() {
+    byte[] get = KvCodec.encode(new KvRequest(1, 1, new KvCommand.Get(K)));
+    ByteBuffer.wrap(get).putLong(10, -5);
+    assertEquals(new KvRequest(1, -5, new KvCommand.Get(K)), KvCodec.decode(get));
+    List<KvCommand> updates = SampleCommands.everyUpdate(K, V);
+    for (KvCommand update : updates) {
+      byte[] encoded = KvCodec.encode(new KvRequest(1, 1, update));
+      ByteBuffer.wrap(encoded).putLong(10, -1);
+      String message = assertMalformed(encoded, KvCodec::decode).getMessage();
+      assertTrue(message.contains("seq -1 is negative"), message);
+    }
   }
 
   @Test

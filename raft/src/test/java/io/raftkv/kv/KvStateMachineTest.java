@@ -235,8 +235,57 @@ class KvStateMachineTest {
   }
 
   @Test
-  void rejectsNonPositiveExpiryAndSeq() {
+  void rejectsNonPositiveExpiryAndZeroSeq() {
     assertThrows(IllegalArgumentException.class, () -> new KvStateMachine(0));
     assertThrows(IllegalArgumentException.class, () -> new KvRequest(1, 0, new KvCommand.Get(K)));
+  }
+
+  @Test
+  void negativeSeqIsOnlyForReads() {
+    List<KvCommand> updates = SampleCommands.everyUpdate(K, V1);
+    for (KvCommand update : updates) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> new KvRequest(1, -1, update));
+      assertTrue(e.getMessage().contains("only get and multiGet"), e.getMessage());
+    }
+    assertTrue(new KvRequest(1, -1, new KvCommand.Get(K)).sessionless());
+    assertTrue(new KvRequest(1, -7, new KvCommand.MultiGet(List.of(K))).sessionless());
+    assertFalse(new KvRequest(1, 1, new KvCommand.Get(K)).sessionless());
+  }
+
+  @Test
+  void aClientWhoseFirstRequestIsASessionlessReadThenWritesFromSeqOne() {
+    Applied read = sm.apply(log.command(7, -1, new KvCommand.Get(K)));
+    assertEquals(new KvReply.Value(null), read.reply());
+    assertEquals(0, sm.sessionCount(), "a sessionless read opens no session");
+
+    Applied put = sm.apply(log.command(7, 1, new KvCommand.Put(K, V1)));
+    assertEquals(new KvReply.Ack(), put.reply(), "the first update is seq 1, not SESSION_EXPIRED");
+    Applied second = sm.apply(log.command(7, 2, new KvCommand.Put(K, V2)));
+    assertEquals(new KvReply.Ack(), second.reply());
+    assertEquals(List.of(new Session(7, 2, new KvReply.Ack(), 3)), sm.sessions());
+    assertEquals(Optional.of(V2), sm.value(K));
+  }
+
+  @Test
+  void duplicateSessionlessReadEntriesAreEachAnsweredFromTheCurrentState() {
+    sm.apply(log.command(1, 1, new KvCommand.Put(K, V1)));
+    List<Session> before = sm.sessions();
+
+    Entry read = log.command(1, -1, new KvCommand.Get(K));
+    Applied first = sm.apply(read);
+    assertEquals(new KvReply.Value(V1), first.reply());
+    assertFalse(first.duplicate());
+    assertEquals(before, sm.sessions(), "the read neither used nor changed the session");
+
+    sm.apply(log.command(2, 1, new KvCommand.Put(K, V2)));
+    List<Session> afterPut = sm.sessions();
+    // A retry of the same read, committed again: it reads again instead of replaying a reply.
+    Applied again = sm.apply(log.command(1, -1, new KvCommand.Get(K)));
+    assertEquals(new KvReply.Value(V2), again.reply());
+    assertFalse(again.duplicate());
+    Applied multi = sm.apply(log.command(1, -2, new KvCommand.MultiGet(List.of(K, K2))));
+    assertEquals(new KvReply.Values(Arrays.asList(V2, null)), multi.reply());
+    assertEquals(afterPut, sm.sessions(), "sessionless reads leave the session table alone");
   }
 }

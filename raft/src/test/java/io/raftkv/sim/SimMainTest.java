@@ -21,11 +21,34 @@ class SimMainTest {
 
   @Test
   void runsTheRequestedSeedsAndPrintsOneRowPerScenario() {
-    assertEquals(0, run("--seeds", "2", "--scenarios", "STEADY,LOSSY"));
+    assertEquals(0, run("--variants", "vanilla", "--seeds", "2", "--scenarios", "STEADY,LOSSY"));
     String text = out.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("STEADY"), text);
     assertTrue(text.contains("LOSSY"), text);
     assertTrue(text.lines().count() == 3, text);
+  }
+
+  @Test
+  void setAppliesSettingsToEveryVariantAndNamesThemInTheRow() {
+    assertEquals(
+        0,
+        run(
+            "--variants",
+            "vanilla",
+            "--set",
+            "leaseReads=true",
+            "--seeds",
+            "1",
+            "--scenarios",
+            "STEADY"));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("vanilla+leaseReads"), text);
+    assertEquals(2, run("--set", "turbo=true"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown setting 'turbo'"));
+    assertEquals(2, run("--variants", "fastpath"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not drive nilextFastPath"));
+    assertEquals(2, run("--set", "leaseReads"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not key=value"));
   }
 
   @Test
