@@ -53,8 +53,7 @@ public class SimulatedReplicationBenchmark extends RaftkvBenchmark {
   @Setup(Level.Iteration)
   public void electLeader() {
     cluster = new SynchronousCluster(RaftConfig.preset(variant), clusterSize, 7);
-    cluster.elect(1);
-    leader = cluster.node(1);
+    leader = cluster.node(cluster.elect());
     // One entry so that every invocation, the first included, also carries a commit to followers.
     commitOne();
   }

@@ -122,6 +122,8 @@ public final class NodeLoop implements AutoCloseable {
   private final ArrayDeque<DeferredRead> deferredReads = new ArrayDeque<>();
 
   private long fastPathAccepted;
+  private long tickNanos;
+  private long nextTick;
   private long nextReadId;
   private long leaseReadsServed;
   private long readIndexReadsServed;
@@ -247,8 +249,8 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private void run() {
-    long tickNanos = TimeUnit.MILLISECONDS.toNanos(raftConfig.tickMillis());
-    long nextTick = System.nanoTime() + tickNanos;
+    tickNanos = TimeUnit.MILLISECONDS.toNanos(raftConfig.tickMillis());
+    nextTick = System.nanoTime() + tickNanos;
     List<Inbound> batch = new ArrayList<>();
     try {
       while (running) {
@@ -260,22 +262,17 @@ public final class NodeLoop implements AutoCloseable {
           inbound.drainTo(batch, MAX_DRAIN - 1);
           for (Inbound in : batch) {
             handle(in);
+            if (maybeTick()) {
+              // A long iteration (vanilla fsyncs each request on its own) still sends its
+              // heartbeats on time, so followers do not start elections against a live leader.
+              handleReadies();
+              transport.flush();
+            }
           }
           batch.clear();
           proposeBatch();
         }
-        long now = System.nanoTime();
-        if (now - nextTick >= 0) {
-          raft.tick();
-          if (fastPath != null) {
-            fastPath.tick();
-          }
-          nextTick += tickNanos;
-          if (now - nextTick >= 0) {
-            // The loop fell behind (a long fsync, a GC): skip the lost ticks rather than burst.
-            nextTick = now + tickNanos;
-          }
-        }
+        maybeTick();
         fastPathBeforeReadies();
         handleReadies();
         fastPathAfterReadies();
@@ -292,6 +289,24 @@ public final class NodeLoop implements AutoCloseable {
       running = false;
       publishStatus();
     }
+  }
+
+  /** Ticks the core if a tick of monotonic time has passed; returns whether it did. */
+  private boolean maybeTick() {
+    long now = System.nanoTime();
+    if (now - nextTick < 0) {
+      return false;
+    }
+    raft.tick();
+    if (fastPath != null) {
+      fastPath.tick();
+    }
+    nextTick += tickNanos;
+    if (now - nextTick >= 0) {
+      // The loop fell behind (a long fsync, a GC): skip the lost ticks rather than burst.
+      nextTick = now + tickNanos;
+    }
+    return true;
   }
 
   private void handle(Inbound in) throws IOException {

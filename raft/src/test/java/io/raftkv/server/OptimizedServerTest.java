@@ -127,9 +127,12 @@ class OptimizedServerTest {
     long applied = after.appliedIndex();
     send(cs.get(0), 1000, 6, new KvCommand.Get(Bytes.utf8("k7")));
     assertEquals(new KvReply.Value(Bytes.utf8("v")), reply(cs.get(0)));
-    NodeStatus afterRead = servers.get(leader).status();
-    assertEquals(1, afterRead.leaseReads() + afterRead.readIndexReads(), "read outside the log");
-    assertEquals(applied, afterRead.appliedIndex(), "the read was logged");
+    // The status snapshot is published at the end of the loop iteration that answered.
+    RaftServer l = servers.get(leader);
+    assertTrue(
+        RawClient.await(WAIT, () -> l.status().leaseReads() + l.status().readIndexReads() == 1),
+        "read outside the log: " + l.status());
+    assertEquals(applied, l.status().appliedIndex(), "the read was logged");
   }
 
   @Test
