@@ -61,6 +61,9 @@ public final class FastPathReplica {
 
   private int orderElapsed;
 
+  /** Set when a recovery has just produced its proposals; see {@link #takeRecoveryFinished()}. */
+  private boolean recoveryFinished;
+
   private final List<NilextEntry> toPersist = new ArrayList<>();
   private long fenceToPersist;
   private final List<NilextId> removed = new ArrayList<>();
@@ -261,6 +264,18 @@ public final class FastPathReplica {
     return out;
   }
 
+  /**
+   * Whether a recovery finished since the last call; clears it. The caller proposes {@link
+   * #takeProposals()} and then must not answer any read before it has applied up to the last
+   * proposed index: a recovered update may have completed under the old leader, and this leader
+   * need not hold it in its own durability log, so {@link #touchesPending} cannot see it.
+   */
+  public boolean takeRecoveryFinished() {
+    boolean f = recoveryFinished;
+    recoveryFinished = false;
+    return f;
+  }
+
   /** Encoded requests the leader must propose, in order, as one batch; clears them. */
   public List<byte[]> takeProposals() {
     List<byte[]> out = List.copyOf(proposals);
@@ -330,6 +345,7 @@ public final class FastPathReplica {
       }
     }
     recovering = false;
+    recoveryFinished = true;
     recoveryLogs.clear();
     for (NilextEntry e : result.toPropose()) {
       proposed.add(e.id());

@@ -122,6 +122,14 @@ public final class NodeLoop implements AutoCloseable {
   private final ArrayDeque<DeferredRead> deferredReads = new ArrayDeque<>();
 
   private long fastPathAccepted;
+
+  /**
+   * Fast path: the log index up to which this leader must have applied before it answers a read:
+   * the last update its recovery proposed (Skyros recovery, see {@link
+   * FastPathReplica#takeRecoveryFinished()}).
+   */
+  private long readBarrier;
+
   private long tickNanos;
   private long nextTick;
   private long nextReadId;
@@ -423,9 +431,13 @@ public final class NodeLoop implements AutoCloseable {
     if (fastPath == null) {
       return;
     }
+    boolean recovered = fastPath.takeRecoveryFinished();
     List<byte[]> ordered = fastPath.takeProposals();
     if (!ordered.isEmpty() && raft.role() == Role.LEADER) {
       var unused = raft.propose(ordered);
+    }
+    if (recovered) {
+      readBarrier = raft.lastIndex();
     }
   }
 
@@ -448,6 +460,10 @@ public final class NodeLoop implements AutoCloseable {
           deferredReads.addLast(new DeferredRead(raft.lastIndex(), r));
           return;
         }
+      } else if (read && raftConfig.leaseReads() && kv.appliedIndex() < readBarrier) {
+        // Updates recovered from the old leader's term are not applied yet.
+        deferredReads.addLast(new DeferredRead(readBarrier, r));
+        return;
       }
     }
     if (read && raftConfig.leaseReads()) {

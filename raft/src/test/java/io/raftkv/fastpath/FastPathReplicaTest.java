@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.core.Entry;
 import io.raftkv.core.Message;
 import io.raftkv.core.Role;
 import io.raftkv.kv.Bytes;
@@ -158,6 +159,29 @@ class FastPathReplicaTest {
     List<byte[]> recovered = r.takeProposals();
     assertEquals(1, recovered.size());
     assertArrayEquals(KvCodec.encode(put(7, 1, "a")), recovered.get(0));
+  }
+
+  /**
+   * A new leader may recover an update it never held itself (it completed on other replicas): its
+   * caller learns that a recovery finished, so it holds reads until the recovered updates apply.
+   */
+  @Test
+  void aRecoveredUpdateTheLeaderNeverHeldIsProposedAndFlagged() {
+    // Five replicas: an update completes on 4 of them, so the new leader may be the fifth.
+    FastPathReplica r =
+        new FastPathReplica(1, List.of(1, 2, 3, 4, 5), new DurabilityLog(), 64, 1, 2);
+    r.afterInput(5, Role.LEADER, NOTHING_ORDERED);
+    assertFalse(r.takeRecoveryFinished(), "flagged before the logs arrived");
+    r.takeMessages();
+    List<Entry> held = FastPathReplica.encode(List.of(entry(4, 7, 1, "a")));
+    r.onMessage(new Message.DurabilityLogResponse(2, 1, 5, held), 5, NOTHING_ORDERED);
+    assertFalse(r.serving(), "two logs of five are not a majority");
+    r.onMessage(new Message.DurabilityLogResponse(3, 1, 5, held), 5, NOTHING_ORDERED);
+    assertTrue(r.serving());
+    assertTrue(r.takeRecoveryFinished());
+    assertFalse(r.takeRecoveryFinished(), "the flag is taken once");
+    assertFalse(r.touchesPending(put(9, 1, "a")), "the leader's own log never held it");
+    assertEquals(1, r.takeProposals().size());
   }
 
   @Test
