@@ -11,13 +11,10 @@ import io.raftkv.kv.Bytes;
 import io.raftkv.storage.Durability;
 import io.raftkv.transport.netty.RawClient;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,12 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers updates that completed on the fast path under the old one.
  */
 class FastPathServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = InProcessCluster.WAIT;
 
-  private final Map<Integer, RaftServer> servers = new TreeMap<>();
-  private final Map<Integer, InetSocketAddress> members = new TreeMap<>();
+  private InProcessCluster cluster;
   private ClientConnectionPool pool;
-  private Path dir;
   private Map<String, String> settings = Map.of();
 
   @AfterEach
@@ -43,52 +38,22 @@ class FastPathServerTest {
     if (pool != null) {
       pool.close();
     }
-    for (RaftServer s : servers.values()) {
-      s.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private void startCluster(Path dir) throws IOException {
-    this.dir = dir;
-    for (int id = 1; id <= 3; id++) {
-      members.put(id, RawClient.freeLoopbackAddress());
-    }
-    for (int id = 1; id <= 3; id++) {
-      start(id);
-    }
-    Map<Integer, String> cluster = new TreeMap<>();
-    members.forEach((id, a) -> cluster.put(id, a.getHostString() + ":" + a.getPort()));
+    cluster = new InProcessCluster(3, "fastpath", settings, Durability.FSYNC, dir);
     pool =
         ClientConnectionPool.open(
-            ClientOptions.of(cluster)
+            ClientOptions.of(cluster.clientAddresses())
                 .withFastPath(true, Duration.ofMillis(200))
                 .withOperationDeadline(Duration.ofSeconds(8)));
   }
 
-  private void start(int id) throws IOException {
-    ServerConfig config =
-        ServerConfig.memory(id, members)
-            .withVariant("fastpath", settings)
-            .withStorage(Durability.FSYNC, dir.resolve("node" + id));
-    servers.put(id, RaftServer.start(config));
-  }
-
   private int awaitLeader() throws InterruptedException {
-    int[] leader = new int[1];
-    assertTrue(
-        RawClient.await(
-            WAIT,
-            () -> {
-              List<NodeStatus> st = servers.values().stream().map(RaftServer::status).toList();
-              List<NodeStatus> leaders = st.stream().filter(s -> s.role() == Role.LEADER).toList();
-              if (leaders.size() != 1 || leaders.get(0).appliedIndex() < 1) {
-                return false;
-              }
-              leader[0] = leaders.get(0).id();
-              return st.stream().allMatch(s -> s.leaderId() == leader[0]);
-            }),
-        "a leader is elected");
-    return leader[0];
+    return cluster.awaitLeader();
   }
 
   private static void put(RaftClient c, String k, String v) throws Exception {
@@ -100,7 +65,7 @@ class FastPathServerTest {
   }
 
   private long accepted() {
-    return servers.values().stream().mapToLong(s -> s.status().fastPathAccepted()).sum();
+    return cluster.servers().values().stream().mapToLong(s -> s.status().fastPathAccepted()).sum();
   }
 
   @Test
@@ -120,7 +85,9 @@ class FastPathServerTest {
     assertTrue(
         RawClient.await(
             WAIT,
-            () -> servers.values().stream().allMatch(s -> s.status().durabilityLogSize() == 0)),
+            () ->
+                cluster.servers().values().stream()
+                    .allMatch(s -> s.status().durabilityLogSize() == 0)),
         "ordered and applied updates leave every durability log");
   }
 
@@ -129,7 +96,7 @@ class FastPathServerTest {
     startCluster(dir);
     int leader = awaitLeader();
     int follower = leader == 1 ? 2 : 1;
-    servers.remove(follower).close();
+    cluster.stop(follower);
     RaftClient c = pool.newSession();
     long before = accepted();
     put(c, "a", "1");
@@ -152,23 +119,23 @@ class FastPathServerTest {
       put(c, "r" + i, "v" + i);
     }
     assertEquals(before + 30, accepted(), "every update completed on the fast path");
-    long applied = servers.get(old).status().appliedIndex();
+    long applied = cluster.server(old).status().appliedIndex();
     assertTrue(
-        servers.values().stream().allMatch(s -> s.status().durabilityLogSize() >= 10),
+        cluster.servers().values().stream().allMatch(s -> s.status().durabilityLogSize() >= 10),
         "the updates wait in every durability log");
-    servers.remove(old).close();
+    cluster.stop(old);
     assertTrue(
         RawClient.await(
             WAIT,
             () ->
-                servers.values().stream()
+                cluster.servers().values().stream()
                     .anyMatch(s -> s.status().role() == Role.LEADER && s.status().id() != old)),
         "a new leader is elected");
     for (int i = 0; i < 10; i++) {
       assertEquals(Optional.of(Bytes.utf8("v" + i)), get(c, "r" + i), "r" + i);
     }
     assertTrue(
-        servers.values().stream().allMatch(s -> s.status().appliedIndex() > applied + 10),
+        cluster.servers().values().stream().allMatch(s -> s.status().appliedIndex() > applied + 10),
         "the recovered updates were ordered into the Raft log");
   }
 }

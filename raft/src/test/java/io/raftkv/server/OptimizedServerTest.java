@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.raftkv.core.Role;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvCommand;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,10 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * follower refusing reads.
  */
 class OptimizedServerTest {
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Duration WAIT = InProcessCluster.WAIT;
 
-  private final Map<Integer, RaftServer> servers = new TreeMap<>();
   private final List<RawClient> clients = new ArrayList<>();
+  private InProcessCluster cluster;
   private long requestId;
 
   @AfterEach
@@ -42,44 +40,20 @@ class OptimizedServerTest {
     for (RawClient c : clients) {
       c.close();
     }
-    for (RaftServer s : servers.values()) {
-      s.close();
+    if (cluster != null) {
+      cluster.close();
     }
   }
 
   private Map<Integer, InetSocketAddress> startCluster(
       String variant, Map<String, String> settings, Durability durability, Path dir)
       throws IOException {
-    Map<Integer, InetSocketAddress> members = new TreeMap<>();
-    for (int id = 1; id <= 3; id++) {
-      members.put(id, RawClient.freeLoopbackAddress());
-    }
-    for (int id = 1; id <= 3; id++) {
-      ServerConfig config = ServerConfig.memory(id, members).withVariant(variant, settings);
-      if (durability != Durability.MEMORY) {
-        config = config.withStorage(durability, dir.resolve("node" + id));
-      }
-      servers.put(id, RaftServer.start(config));
-    }
-    return members;
+    cluster = new InProcessCluster(3, variant, settings, durability, dir);
+    return cluster.members();
   }
 
   private int awaitLeader() throws InterruptedException {
-    int[] leader = new int[1];
-    assertTrue(
-        RawClient.await(
-            WAIT,
-            () -> {
-              List<NodeStatus> st = servers.values().stream().map(RaftServer::status).toList();
-              List<NodeStatus> leaders = st.stream().filter(s -> s.role() == Role.LEADER).toList();
-              if (leaders.size() != 1 || leaders.get(0).appliedIndex() < 1) {
-                return false;
-              }
-              leader[0] = leaders.get(0).id();
-              return st.stream().allMatch(s -> s.leaderId() == leader[0]);
-            }),
-        "a leader is elected and has applied its no-op");
-    return leader[0];
+    return cluster.awaitLeader();
   }
 
   private RawClient client(InetSocketAddress address) throws IOException {
@@ -109,7 +83,7 @@ class OptimizedServerTest {
     for (int i = 0; i < writers; i++) {
       cs.add(client(members.get(leader)));
     }
-    NodeStatus before = servers.get(leader).status();
+    NodeStatus before = cluster.server(leader).status();
     for (int round = 1; round <= 5; round++) {
       for (int i = 0; i < writers; i++) {
         send(cs.get(i), 1000 + i, round, new KvCommand.Put(Bytes.utf8("k" + i), Bytes.utf8("v")));
@@ -118,7 +92,7 @@ class OptimizedServerTest {
         assertEquals(new KvReply.Ack(), reply(c));
       }
     }
-    NodeStatus after = servers.get(leader).status();
+    NodeStatus after = cluster.server(leader).status();
     long entries = after.commitIndex() - before.commitIndex();
     long fsyncs = after.fsyncs() - before.fsyncs();
     assertTrue(entries >= 5L * writers, "entries committed: " + entries);
@@ -128,7 +102,7 @@ class OptimizedServerTest {
     send(cs.get(0), 1000, 6, new KvCommand.Get(Bytes.utf8("k7")));
     assertEquals(new KvReply.Value(Bytes.utf8("v")), reply(cs.get(0)));
     // The status snapshot is published at the end of the loop iteration that answered.
-    RaftServer l = servers.get(leader);
+    RaftServer l = cluster.server(leader);
     assertTrue(
         RawClient.await(WAIT, () -> l.status().leaseReads() + l.status().readIndexReads() == 1),
         "read outside the log: " + l.status());
@@ -146,7 +120,7 @@ class OptimizedServerTest {
     send(c, 5, 2, new KvCommand.Get(Bytes.utf8("a")));
     // With leaseReads off the read goes through the log (vanilla's read path).
     assertEquals(new KvReply.Value(Bytes.utf8("1")), reply(c));
-    assertEquals(0, servers.get(leader).status().leaseReads());
+    assertEquals(0, cluster.server(leader).status().leaseReads());
   }
 
   @Test
