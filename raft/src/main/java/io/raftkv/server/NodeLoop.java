@@ -122,6 +122,7 @@ public final class NodeLoop implements AutoCloseable {
   private final ArrayDeque<DeferredRead> deferredReads = new ArrayDeque<>();
 
   private long fastPathAccepted;
+  private final String flags;
 
   /**
    * Fast path: the log index up to which this leader must have applied before it answers a read:
@@ -169,6 +170,7 @@ public final class NodeLoop implements AutoCloseable {
     this.raftConfig = raftConfig;
     this.store = store;
     this.durabilityStore = raftConfig.nilextFastPath() ? durabilityStore : null;
+    this.flags = raftConfig.flagsDescription();
     if (this.durabilityStore != null) {
       StoredDurabilityLog stored = durabilityStore.load();
       this.fastPath =
@@ -655,7 +657,7 @@ public final class NodeLoop implements AutoCloseable {
         kv.appliedIndex(),
         raft.lastIndex(),
         config.variant(),
-        raftConfig.flagsDescription(),
+        flags,
         config.durability().flagName(),
         store.syncCount(),
         leaseReadsServed,
