@@ -35,68 +35,46 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ClientOptions {
-  private final Map<Integer, String> cluster;
-  private final Duration requestTimeout;
-  private final Duration operationDeadline;
-  private final Duration retryBackoff;
-  private final Duration maxRetryBackoff;
-  private final int maxAttempts;
-  private final int ioThreads;
-  private final boolean fastPath;
-  private final Duration fastPathTimeout;
-  private final Duration linkDelay;
+  // Not final so that the with* methods can change one field of a copy; nothing else writes them,
+  // so an instance never changes once returned.
+  private Map<Integer, String> cluster;
+  private Duration requestTimeout = Duration.ofSeconds(2);
+  private Duration operationDeadline = Duration.ofSeconds(10);
+  private Duration retryBackoff = Duration.ofMillis(50);
+  private Duration maxRetryBackoff = Duration.ofSeconds(1);
+  private int maxAttempts = 200;
+  private int ioThreads = 2;
+  private boolean fastPath;
+  private Duration fastPathTimeout = Duration.ofMillis(50);
+  private Duration linkDelay = Duration.ZERO;
 
-  private ClientOptions(
-      Map<Integer, String> cluster,
-      Duration requestTimeout,
-      Duration operationDeadline,
-      Duration retryBackoff,
-      Duration maxRetryBackoff,
-      int maxAttempts,
-      int ioThreads,
-      boolean fastPath,
-      Duration fastPathTimeout,
-      Duration linkDelay) {
+  private ClientOptions(Map<Integer, String> cluster) {
     if (cluster.isEmpty()) {
       throw new IllegalArgumentException("the cluster has no nodes");
     }
     this.cluster = Collections.unmodifiableMap(new TreeMap<>(cluster));
-    this.requestTimeout = positive(requestTimeout, "requestTimeout");
-    this.operationDeadline = positive(operationDeadline, "operationDeadline");
-    this.retryBackoff = positive(retryBackoff, "retryBackoff");
-    this.maxRetryBackoff = positive(maxRetryBackoff, "maxRetryBackoff");
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
-    }
-    if (ioThreads < 1) {
-      throw new IllegalArgumentException("ioThreads must be at least 1: " + ioThreads);
-    }
-    this.maxAttempts = maxAttempts;
-    this.ioThreads = ioThreads;
-    this.fastPath = fastPath;
-    this.fastPathTimeout = positive(fastPathTimeout, "fastPathTimeout");
-    if (linkDelay.isNegative()) {
-      throw new IllegalArgumentException("linkDelay must not be negative: " + linkDelay);
-    }
-    this.linkDelay = linkDelay;
     for (Map.Entry<Integer, String> e : this.cluster.entrySet()) {
       checkAddress(e.getValue(), "node " + e.getKey());
     }
   }
 
+  private ClientOptions copy() {
+    ClientOptions c = new ClientOptions(cluster);
+    c.requestTimeout = requestTimeout;
+    c.operationDeadline = operationDeadline;
+    c.retryBackoff = retryBackoff;
+    c.maxRetryBackoff = maxRetryBackoff;
+    c.maxAttempts = maxAttempts;
+    c.ioThreads = ioThreads;
+    c.fastPath = fastPath;
+    c.fastPathTimeout = fastPathTimeout;
+    c.linkDelay = linkDelay;
+    return c;
+  }
+
   /** Options with every default, for {@code cluster} (node id to {@code host:port}). */
   public static ClientOptions of(Map<Integer, String> cluster) {
-    return new ClientOptions(
-        cluster,
-        Duration.ofSeconds(2),
-        Duration.ofSeconds(10),
-        Duration.ofMillis(50),
-        Duration.ofSeconds(1),
-        200,
-        2,
-        false,
-        Duration.ofMillis(50),
-        Duration.ZERO);
+    return new ClientOptions(cluster);
   }
 
   /** Options with every default, for a cluster written as {@code 1=host:port,2=host:port}. */
@@ -218,103 +196,58 @@ public final class ClientOptions {
 
   /** Whether nilext updates take the fast path, and how long they wait before falling back. */
   public ClientOptions withFastPath(boolean on, Duration timeout) {
-    return new ClientOptions(
-        cluster,
-        requestTimeout,
-        operationDeadline,
-        retryBackoff,
-        maxRetryBackoff,
-        maxAttempts,
-        ioThreads,
-        on,
-        timeout,
-        linkDelay);
+    ClientOptions c = copy();
+    c.fastPath = on;
+    c.fastPathTimeout = positive(timeout, "fastPathTimeout");
+    return c;
   }
 
   /** An emulated one-way delay on everything this client sends. */
   public ClientOptions withLinkDelay(Duration d) {
-    return new ClientOptions(
-        cluster,
-        requestTimeout,
-        operationDeadline,
-        retryBackoff,
-        maxRetryBackoff,
-        maxAttempts,
-        ioThreads,
-        fastPath,
-        fastPathTimeout,
-        d);
+    ClientOptions c = copy();
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("linkDelay must not be negative: " + d);
+    }
+    c.linkDelay = d;
+    return c;
   }
 
   public ClientOptions withRequestTimeout(Duration d) {
-    return new ClientOptions(
-        cluster,
-        d,
-        operationDeadline,
-        retryBackoff,
-        maxRetryBackoff,
-        maxAttempts,
-        ioThreads,
-        fastPath,
-        fastPathTimeout,
-        linkDelay);
+    ClientOptions c = copy();
+    c.requestTimeout = positive(d, "requestTimeout");
+    return c;
   }
 
   public ClientOptions withOperationDeadline(Duration d) {
-    return new ClientOptions(
-        cluster,
-        requestTimeout,
-        d,
-        retryBackoff,
-        maxRetryBackoff,
-        maxAttempts,
-        ioThreads,
-        fastPath,
-        fastPathTimeout,
-        linkDelay);
+    ClientOptions c = copy();
+    c.operationDeadline = positive(d, "operationDeadline");
+    return c;
   }
 
   /** The first and the largest pause before a retry. */
   public ClientOptions withRetryBackoff(Duration first, Duration max) {
-    return new ClientOptions(
-        cluster,
-        requestTimeout,
-        operationDeadline,
-        first,
-        max,
-        maxAttempts,
-        ioThreads,
-        fastPath,
-        fastPathTimeout,
-        linkDelay);
+    ClientOptions c = copy();
+    c.retryBackoff = positive(first, "retryBackoff");
+    c.maxRetryBackoff = positive(max, "maxRetryBackoff");
+    return c;
   }
 
   public ClientOptions withMaxAttempts(int n) {
-    return new ClientOptions(
-        cluster,
-        requestTimeout,
-        operationDeadline,
-        retryBackoff,
-        maxRetryBackoff,
-        n,
-        ioThreads,
-        fastPath,
-        fastPathTimeout,
-        linkDelay);
+    ClientOptions c = copy();
+    if (n < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1: " + n);
+    }
+    c.maxAttempts = n;
+    return c;
   }
 
   public ClientOptions withIoThreads(int n) {
-    return new ClientOptions(
-        cluster,
-        requestTimeout,
-        operationDeadline,
-        retryBackoff,
-        maxRetryBackoff,
-        maxAttempts,
-        n,
-        fastPath,
-        fastPathTimeout,
-        linkDelay);
+    ClientOptions c = copy();
+    if (n < 1) {
+      throw new IllegalArgumentException("ioThreads must be at least 1: " + n);
+    }
+    c.ioThreads = n;
+    return c;
   }
 
   @Override
