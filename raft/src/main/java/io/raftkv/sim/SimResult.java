@@ -15,6 +15,7 @@ import java.util.List;
  * @param completed operations with a definite outcome
  * @param unknown operations whose outcome the client never learned
  * @param events simulated events processed
+ * @param fastPath what the fast path did (all zero without {@code nilextFastPath})
  */
 public record SimResult(
     SimSettings settings,
@@ -23,7 +24,26 @@ public record SimResult(
     List<Operation> history,
     long completed,
     long unknown,
-    long events) {
+    long events,
+    FastPathStats fastPath) {
+
+  /**
+   * Counters of the fast path in one run.
+   *
+   * @param restartsWithDurabilityLog node starts that restored a non-empty durability log
+   * @param readsDeferred reads of a pending key that waited for the ordering
+   * @param busyAnswers ordered requests a recovering leader answered "busy"
+   * @param recoveriesCutOff leaders the nemesis isolated while they recovered
+   * @param pendingAtEnd durability-log entries held by the nodes up at the end
+   * @param leaderPendingAtEnd entries in the final leader's durability log, or -1 without a leader
+   */
+  public record FastPathStats(
+      long restartsWithDurabilityLog,
+      long readsDeferred,
+      long busyAnswers,
+      long recoveriesCutOff,
+      long pendingAtEnd,
+      long leaderPendingAtEnd) {}
 
   public boolean ok() {
     return violation == null && check != null && check.linearizable();

@@ -88,10 +88,14 @@ class ClusterSimTest {
     return tests.stream();
   }
 
-  /** {@code -Dsim.scenarios=LEADER_CHURN,CHAOS} limits a run to some scenarios. */
+  /**
+   * {@code -Dsim.scenarios=LEADER_CHURN,CHAOS} limits a run to some scenarios; the fast-path
+   * scenarios run in {@link FastPathSimTest}.
+   */
   private static boolean selected(Scenario scenario) {
     String only = System.getProperty("sim.scenarios", "");
-    return only.isBlank() || List.of(only.split(",")).contains(scenario.name());
+    return !scenario.fastPathOnly()
+        && (only.isBlank() || List.of(only.split(",")).contains(scenario.name()));
   }
 
   private static void runSeeds(Configuration config, Scenario scenario, long base, int count) {
