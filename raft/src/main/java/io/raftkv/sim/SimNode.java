@@ -15,7 +15,6 @@ import io.raftkv.fastpath.NilextEntry;
 import io.raftkv.fastpath.NilextId;
 import io.raftkv.kv.Applied;
 import io.raftkv.kv.KvCodec;
-import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.KvRequest;
 import io.raftkv.kv.KvStateMachine;
 import io.raftkv.kv.MalformedCommandException;
@@ -370,8 +369,9 @@ final class SimNode {
 
   /**
    * The fast path's part of an ordered request at the leader, as the node loop does it: "busy"
-   * while recovering; a read of a pending key or a non-nilext update orders what is pending first,
-   * and a lease read of a pending key then waits for that to apply.
+   * while recovering; a read of a pending key or any update orders what is pending first ({@link
+   * FastPathReplica#mustOrderBefore}), and a lease read of a pending key then waits for that to
+   * apply.
    *
    * @return whether the request has been dealt with here
    */
@@ -385,12 +385,10 @@ final class SimNode {
       network.send(id, r.clientEndpoint(), new ClientMessages.Busy(q.clientId(), q.seq()));
       return true;
     }
-    KvCommand command = q.command();
-    boolean read = KvRequest.isRead(command);
-    if ((read && fastPath.touchesPending(q)) || (!read && !command.nilext())) {
+    if (fastPath.mustOrderBefore(q)) {
       fastPath.orderNow();
       proposeOrdered();
-      if (read && config.leaseReads()) {
+      if (KvRequest.isRead(q.command()) && config.leaseReads()) {
         readsDeferred++;
         deferredReads.addLast(new DeferredRead(raft.lastIndex(), r));
         return true;
