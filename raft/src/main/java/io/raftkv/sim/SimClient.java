@@ -57,6 +57,8 @@ final class SimClient {
   private final Set<Integer> acceptedBy = new HashSet<>();
 
   private boolean leaderAccepted;
+  private long fastPathCompleted;
+  private long fallBacks;
 
   private long clientId;
   private long seq;
@@ -156,6 +158,7 @@ final class SimClient {
 
   /** The same request, same seq, on the ordered path. */
   private void fallBack() {
+    fallBacks++;
     acks = null;
     token++;
     send();
@@ -183,6 +186,7 @@ final class SimClient {
       }
     }
     if (d == FastPathAcks.Decision.COMPLETE) {
+      fastPathCompleted++;
       acks = null;
       onReply(new KvReply.Ack());
     } else if (d == FastPathAcks.Decision.FALL_BACK) {
@@ -345,6 +349,16 @@ final class SimClient {
     }
     String key = command.keys().get(0).toUtf8();
     return new Operation(index, type, key, value, expected, callStamp, returnStamp, ok, unknown);
+  }
+
+  /** Updates completed on the fast path. */
+  long fastPathCompleted() {
+    return fastPathCompleted;
+  }
+
+  /** Fast-path attempts that fell back to the ordered path. */
+  long fallBacks() {
+    return fallBacks;
   }
 
   /** Records an operation still outstanding when the simulation ends. */

@@ -30,6 +30,8 @@ public record SimResult(
   /**
    * Counters of the fast path in one run.
    *
+   * @param completed updates the clients completed on the fast path
+   * @param fallBacks fast-path attempts that fell back to the ordered path
    * @param restartsWithDurabilityLog node starts that restored a non-empty durability log
    * @param readsDeferred reads of a pending key that waited for the ordering
    * @param busyAnswers ordered requests a recovering leader answered "busy"
@@ -38,6 +40,8 @@ public record SimResult(
    * @param leaderPendingAtEnd entries in the final leader's durability log, or -1 without a leader
    */
   public record FastPathStats(
+      long completed,
+      long fallBacks,
       long restartsWithDurabilityLog,
       long readsDeferred,
       long busyAnswers,
@@ -61,6 +65,13 @@ public record SimResult(
         .append(" unknown, ")
         .append(events)
         .append(" events");
+    if (settings.config().nilextFastPath()) {
+      sb.append(", fast path: ")
+          .append(fastPath.completed())
+          .append(" completed, ")
+          .append(fastPath.fallBacks())
+          .append(" fell back");
+    }
     if (violation != null) {
       sb.append("\n  invariant: ").append(violation);
     }

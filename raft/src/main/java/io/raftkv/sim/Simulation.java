@@ -148,8 +148,17 @@ public final class Simulation {
     if (leader != null) {
       leaderPendingAtEnd = leader.fastPath().log().size();
     }
+    long completed = clients.stream().mapToLong(SimClient::fastPathCompleted).sum();
+    long fallBacks = clients.stream().mapToLong(SimClient::fallBacks).sum();
     return new SimResult.FastPathStats(
-        restarts, deferred, busy, nemesis.recoveriesCutOff(), pendingAtEnd, leaderPendingAtEnd);
+        completed,
+        fallBacks,
+        restarts,
+        deferred,
+        busy,
+        nemesis.recoveriesCutOff(),
+        pendingAtEnd,
+        leaderPendingAtEnd);
   }
 
   /** Operations called after virtual time {@code micros} that completed. */
