@@ -1,6 +1,7 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.Role;
+import io.raftkv.fastpath.FastPathReplica;
 import io.raftkv.fastpath.Supermajority;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,10 +68,9 @@ final class Nemesis {
     }
     if (scenario == Scenario.LEADER_CHURN) {
       events.after(1_000, this::watchForNewLeaders);
-    } else if (scenario == Scenario.FAST_PATH_LEADER_CRASH) {
-      events.after(1_000, this::crashLeaderHoldingUpdates);
-    } else if (scenario == Scenario.FAST_PATH_RECOVERY_PARTITION) {
-      events.after(1_000, this::isolateRecoveringLeader);
+    } else if (scenario == Scenario.FAST_PATH_LEADER_CRASH
+        || scenario == Scenario.FAST_PATH_RECOVERY_PARTITION) {
+      events.after(1_000, this::watchFastPathLeader);
     } else {
       scheduleNext();
     }
@@ -104,45 +104,31 @@ final class Nemesis {
   }
 
   /**
-   * FAST_PATH_LEADER_CRASH: crashes the leader as soon as its durability log holds updates, at most
-   * once every 0.2 to 0.6 s; it restarts 20 to 300 ms later.
+   * Watches the leader's fast path every 0.1 ms. FAST_PATH_LEADER_CRASH: crashes the leader as soon
+   * as its durability log holds updates, at most once every 0.2 to 0.6 s; it restarts 20 to 300 ms
+   * later. FAST_PATH_RECOVERY_PARTITION: cuts a leader that is still recovering off from the other
+   * nodes (not from the clients) for 50 to 400 ms, one partition at a time.
    */
-  private void crashLeaderHoldingUpdates() {
+  private void watchFastPathLeader() {
     if (events.now() >= stopAt) {
       return;
     }
     SimNode leader = leader();
-    if (events.now() >= quietUntil
-        && leader != null
-        && leader.fastPath() != null
-        && !leader.fastPath().log().isEmpty()) {
-      quietUntil = events.now() + 200_000 + random.nextLong(400_000);
-      leader.crash();
-      events.after(20_000 + random.nextLong(280_000), () -> restart(leader));
+    FastPathReplica fastPath = leader == null ? null : leader.fastPath();
+    if (events.now() >= quietUntil && fastPath != null) {
+      if (scenario == Scenario.FAST_PATH_LEADER_CRASH && !fastPath.log().isEmpty()) {
+        quietUntil = events.now() + 200_000 + random.nextLong(400_000);
+        leader.crash();
+        events.after(20_000 + random.nextLong(280_000), () -> restart(leader));
+      } else if (scenario == Scenario.FAST_PATH_RECOVERY_PARTITION && !fastPath.serving()) {
+        long cut = 50_000 + random.nextLong(350_000);
+        quietUntil = events.now() + cut + 1;
+        recoveriesCutOff++;
+        network.partition(Set.of(leader.id), all);
+        events.after(cut, network::heal);
+      }
     }
-    events.after(200, this::crashLeaderHoldingUpdates);
-  }
-
-  /**
-   * FAST_PATH_RECOVERY_PARTITION: cuts a leader that is still recovering off from the other nodes
-   * (not from the clients) for 50 to 400 ms; one partition at a time.
-   */
-  private void isolateRecoveringLeader() {
-    if (events.now() >= stopAt) {
-      return;
-    }
-    SimNode leader = leader();
-    if (events.now() >= quietUntil
-        && leader != null
-        && leader.fastPath() != null
-        && !leader.fastPath().serving()) {
-      long cut = 50_000 + random.nextLong(350_000);
-      quietUntil = events.now() + cut + 1;
-      recoveriesCutOff++;
-      network.partition(Set.of(leader.id), all);
-      events.after(cut, network::heal);
-    }
-    events.after(100, this::isolateRecoveringLeader);
+    events.after(100, this::watchFastPathLeader);
   }
 
   /**

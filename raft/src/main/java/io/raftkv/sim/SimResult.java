@@ -47,7 +47,27 @@ public record SimResult(
       long busyAnswers,
       long recoveriesCutOff,
       long pendingAtEnd,
-      long leaderPendingAtEnd) {}
+      long leaderPendingAtEnd) {
+
+    /** No run: the start of a sum. */
+    public static final FastPathStats NONE = new FastPathStats(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /**
+     * The counters of two runs added up ({@link #leaderPendingAtEnd} counts 0 for a run without a
+     * leader).
+     */
+    public FastPathStats plus(FastPathStats o) {
+      return new FastPathStats(
+          completed + o.completed,
+          fallBacks + o.fallBacks,
+          restartsWithDurabilityLog + o.restartsWithDurabilityLog,
+          readsDeferred + o.readsDeferred,
+          busyAnswers + o.busyAnswers,
+          recoveriesCutOff + o.recoveriesCutOff,
+          pendingAtEnd + o.pendingAtEnd,
+          Math.max(0, leaderPendingAtEnd) + Math.max(0, o.leaderPendingAtEnd));
+    }
+  }
 
   public boolean ok() {
     return violation == null && check != null && check.linearizable();

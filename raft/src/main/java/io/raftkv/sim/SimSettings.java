@@ -73,35 +73,6 @@ public record SimSettings(
     }
   }
 
-  /** Settings with the default fast-path timeout and no fault injected. */
-  public SimSettings(
-      long seed,
-      String variant,
-      Map<String, String> settings,
-      double driftRate,
-      boolean adversarialDrift,
-      int nodes,
-      Scenario scenario,
-      int clients,
-      int keys,
-      long loadMillis,
-      long drainMillis) {
-    this(
-        seed,
-        variant,
-        settings,
-        driftRate,
-        adversarialDrift,
-        nodes,
-        scenario,
-        clients,
-        keys,
-        loadMillis,
-        drainMillis,
-        DEFAULT_FAST_PATH_TIMEOUT_MICROS,
-        FastPathFault.NONE);
-  }
-
   /**
    * Why the simulator cannot run {@code config} faithfully, or null if it can: {@link SimNode}
    * drives batching, pipelining, lease reads, the parallel leader write and the fast path (a {@code
@@ -133,7 +104,9 @@ public record SimSettings(
         clients,
         keys,
         loadMillis,
-        drainMillis);
+        drainMillis,
+        DEFAULT_FAST_PATH_TIMEOUT_MICROS,
+        FastPathFault.NONE);
   }
 
   /** The defaults of the test suite for one seed of a preset. */
@@ -159,11 +132,28 @@ public record SimSettings(
         DEFAULT_CLIENTS,
         DEFAULT_KEYS,
         3_000,
-        3_000);
+        3_000,
+        DEFAULT_FAST_PATH_TIMEOUT_MICROS,
+        FastPathFault.NONE);
   }
 
   /** These settings with another drift rate, random per node or {@code adversarial}. */
   public SimSettings withDrift(double rate, boolean adversarial) {
+    return copy(rate, adversarial, clients, keys, fastPathFault);
+  }
+
+  /** These settings with another client count and key count. */
+  public SimSettings withClients(int clientCount, int keyCount) {
+    return copy(driftRate, adversarialDrift, clientCount, keyCount, fastPathFault);
+  }
+
+  /** These settings with a fault injected into the simulated fast path (negative controls). */
+  public SimSettings withFastPathFault(FastPathFault fault) {
+    return copy(driftRate, adversarialDrift, clients, keys, fault);
+  }
+
+  private SimSettings copy(
+      double rate, boolean adversarial, int clientCount, int keyCount, FastPathFault fault) {
     return new SimSettings(
         seed,
         variant,
@@ -172,44 +162,8 @@ public record SimSettings(
         adversarial,
         nodes,
         scenario,
-        clients,
-        keys,
-        loadMillis,
-        drainMillis,
-        fastPathTimeoutMicros,
-        fastPathFault);
-  }
-
-  /** These settings with another client count and key count. */
-  public SimSettings withClients(int clientCount, int keyCount) {
-    return new SimSettings(
-        seed,
-        variant,
-        settings,
-        driftRate,
-        adversarialDrift,
-        nodes,
-        scenario,
         clientCount,
         keyCount,
-        loadMillis,
-        drainMillis,
-        fastPathTimeoutMicros,
-        fastPathFault);
-  }
-
-  /** These settings with a fault injected into the simulated fast path (negative controls). */
-  public SimSettings withFastPathFault(FastPathFault fault) {
-    return new SimSettings(
-        seed,
-        variant,
-        settings,
-        driftRate,
-        adversarialDrift,
-        nodes,
-        scenario,
-        clients,
-        keys,
         loadMillis,
         drainMillis,
         fastPathTimeoutMicros,

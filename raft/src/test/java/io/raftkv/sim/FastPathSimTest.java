@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -23,62 +24,67 @@ import org.junit.jupiter.api.Test;
  * completed updates live only in durability logs for a long time.
  */
 class FastPathSimTest {
-  private static final Map<String, String> SLOW_ORDERING =
-      Map.of("orderDelayTicks", "50", "orderBatchSize", "1000");
+  private static final Map<String, String> SLOW_ORDERING = slowOrdering();
 
-  private static int seeds() {
-    return Integer.getInteger("sim.fastPathSeeds", 24);
+  private static Map<String, String> slowOrdering() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("orderDelayTicks", "50");
+    m.put("orderBatchSize", "1000");
+    return m;
   }
 
-  /** Sums of the fast-path counters over the seeds of one test. */
-  private record Totals(
-      long completed,
-      long fallBacks,
-      long restartsWithDurabilityLog,
-      long readsDeferred,
-      long busyAnswers,
-      long recoveriesCutOff,
-      long leaderPendingAtEnd) {}
+  private static int seeds() {
+    return Integer.getInteger("sim.fastPathSeeds", 12);
+  }
 
   /**
-   * Runs {@code count} seeds from {@code base} of {@code fastpath} under {@code scenario} (odd
-   * seeds with 5 nodes), fails with every failing seed's report and replay command, and returns the
-   * counters.
+   * Runs {@code count} seeds from {@code base} of {@code fastpath} under {@code scenario}, odd
+   * seeds with 5 nodes unless {@code threeNodesOnly}.
    */
-  private static Totals runSeeds(
+  private static List<SimResult> simulate(
+      long base,
+      int count,
+      boolean threeNodesOnly,
+      Scenario scenario,
+      Map<String, String> settings,
+      UnaryOperator<SimSettings> tweak) {
+    List<SimResult> results = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int nodes = i % 2 == 1 && !threeNodesOnly ? 5 : 3;
+      results.add(
+          Simulation.run(
+              tweak.apply(SimSettings.of(base + i, "fastpath", settings, nodes, scenario))));
+    }
+    return results;
+  }
+
+  /**
+   * {@link #simulate} with 3 and 5 nodes; fails with every failing seed's report and replay
+   * command, and returns the fast-path counters summed over the seeds.
+   */
+  private static SimResult.FastPathStats runSeeds(
       long base,
       int count,
       Scenario scenario,
       Map<String, String> settings,
       UnaryOperator<SimSettings> tweak) {
     List<String> failures = new ArrayList<>();
-    long[] t = new long[7];
-    for (int i = 0; i < count; i++) {
-      int nodes = i % 2 == 1 ? 5 : 3;
-      SimResult r =
-          Simulation.run(
-              tweak.apply(SimSettings.of(base + i, "fastpath", settings, nodes, scenario)));
+    SimResult.FastPathStats totals = SimResult.FastPathStats.NONE;
+    for (SimResult r : simulate(base, count, false, scenario, settings, tweak)) {
       if (!r.ok()) {
         failures.add(r.describe());
       }
-      SimResult.FastPathStats s = r.fastPath();
-      t[0] += s.completed();
-      t[1] += s.fallBacks();
-      t[2] += s.restartsWithDurabilityLog();
-      t[3] += s.readsDeferred();
-      t[4] += s.busyAnswers();
-      t[5] += s.recoveriesCutOff();
-      t[6] += Math.max(0, s.leaderPendingAtEnd());
+      totals = totals.plus(r.fastPath());
     }
     if (!failures.isEmpty()) {
       fail(failures.size() + " of " + count + " seeds failed:\n" + String.join("\n", failures));
     }
-    Totals totals = new Totals(t[0], t[1], t[2], t[3], t[4], t[5], t[6]);
     System.out.println(scenario + " " + settings + ": " + totals);
     return totals;
   }
 
-  private static Totals runSeeds(long base, Scenario scenario, Map<String, String> settings) {
+  private static SimResult.FastPathStats runSeeds(
+      long base, Scenario scenario, Map<String, String> settings) {
     return runSeeds(base, seeds(), scenario, settings, s -> s);
   }
 
@@ -88,7 +94,7 @@ class FastPathSimTest {
    */
   @Test
   void writesCompletedOnTheFastPathSurviveALeaderCrashBeforeTheyAreOrdered() {
-    Totals t = runSeeds(7_100_000, Scenario.FAST_PATH_LEADER_CRASH, SLOW_ORDERING);
+    SimResult.FastPathStats t = runSeeds(7_100_000, Scenario.FAST_PATH_LEADER_CRASH, SLOW_ORDERING);
     assertTrue(t.completed() > 0, "no update completed on the fast path: " + t);
     assertTrue(t.restartsWithDurabilityLog() > 0, "no crashed leader held a durability log: " + t);
     assertEquals(0, t.leaderPendingAtEnd(), "the healed leader still holds updates: " + t);
@@ -101,16 +107,19 @@ class FastPathSimTest {
    */
   @Test
   void updatesAcknowledgedByFewerThanASupermajorityThenALeaderCrashStayLinearizable() {
-    Totals t = runSeeds(7_200_000, Scenario.FAST_PATH_PARTIAL_ACKS, SLOW_ORDERING);
+    SimResult.FastPathStats t = runSeeds(7_200_000, Scenario.FAST_PATH_PARTIAL_ACKS, SLOW_ORDERING);
     assertTrue(t.fallBacks() > 0, "no update fell back from the fast path: " + t);
     assertTrue(t.completed() > 0, "no update completed on the fast path: " + t);
   }
 
-  /** (c) Many clients writing one key at once, through leader crashes. */
+  /**
+   * (c) Many clients writing one key at once, through leader crashes (half the seeds: checking one
+   * key's many concurrent operations is the costly part).
+   */
   @Test
   void concurrentWritesToOneKeyFromManyClients() {
-    Totals t =
-        runSeeds(7_300_000, seeds(), Scenario.LEADER_CRASH, Map.of(), s -> s.withClients(8, 1));
+    SimResult.FastPathStats t =
+        runSeeds(7_300_000, seeds() / 2, Scenario.LEADER_CRASH, Map.of(), s -> s.withClients(8, 1));
     assertTrue(t.completed() > 0, "no update completed on the fast path: " + t);
     assertTrue(t.fallBacks() > 0, "contention made no update fall back: " + t);
   }
@@ -121,7 +130,7 @@ class FastPathSimTest {
    */
   @Test
   void aReadOfAPendingKeyWaitsForItsOrdering() {
-    Totals t =
+    SimResult.FastPathStats t =
         runSeeds(7_400_000, seeds(), Scenario.STEADY, SLOW_ORDERING, s -> s.withClients(4, 1));
     assertTrue(t.readsDeferred() > 0, "no read found its key pending: " + t);
     assertTrue(t.completed() > 0, "no update completed on the fast path: " + t);
@@ -131,7 +140,7 @@ class FastPathSimTest {
   /** (e) Replicas crash and restart with non-empty durability logs, restored from their disks. */
   @Test
   void replicasRestartWithNonEmptyDurabilityLogs() {
-    Totals t = runSeeds(7_500_000, Scenario.FOLLOWER_RESTART, SLOW_ORDERING);
+    SimResult.FastPathStats t = runSeeds(7_500_000, Scenario.FOLLOWER_RESTART, SLOW_ORDERING);
     assertTrue(
         t.restartsWithDurabilityLog() > 0, "no replica restarted with a durability log: " + t);
     assertEquals(0, t.leaderPendingAtEnd(), "the healed leader still holds updates: " + t);
@@ -143,7 +152,8 @@ class FastPathSimTest {
    */
   @Test
   void partitionsWhileANewLeaderRecoversTheDurabilityLogs() {
-    Totals t = runSeeds(7_600_000, Scenario.FAST_PATH_RECOVERY_PARTITION, SLOW_ORDERING);
+    SimResult.FastPathStats t =
+        runSeeds(7_600_000, Scenario.FAST_PATH_RECOVERY_PARTITION, SLOW_ORDERING);
     assertTrue(t.recoveriesCutOff() > 0, "no leader was isolated while recovering: " + t);
     assertTrue(t.completed() > 0, "no update completed on the fast path: " + t);
     assertEquals(0, t.leaderPendingAtEnd(), "the healed leader still holds updates: " + t);
@@ -161,16 +171,18 @@ class FastPathSimTest {
     long base = 7_700_000;
     int caught = 0;
     long first = -1;
-    for (int i = 0; i < count; i++) {
-      SimResult r =
-          Simulation.run(
-              SimSettings.of(
-                      base + i, "fastpath", SLOW_ORDERING, 3, Scenario.FAST_PATH_PARTIAL_ACKS)
-                  .withFastPathFault(FastPathFault.COMPLETE_ON_MAJORITY));
+    for (SimResult r :
+        simulate(
+            base,
+            count,
+            true,
+            Scenario.FAST_PATH_PARTIAL_ACKS,
+            SLOW_ORDERING,
+            s -> s.withFastPathFault(FastPathFault.COMPLETE_ON_MAJORITY))) {
       if (!r.ok()) {
         caught++;
         if (first < 0) {
-          first = base + i;
+          first = r.settings().seed();
           System.out.println("negative control caught:\n" + r.describe());
         }
       }
