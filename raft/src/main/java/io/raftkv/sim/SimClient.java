@@ -31,7 +31,8 @@ import java.util.function.LongSupplier;
  * missing answers have not come within the fast-path timeout, the <em>same</em> request (same
  * clientId and seq) goes on the ordered path to the leader, with its redirects and retries. A
  * "busy" answer (a leader recovering the durability logs) is retried at the same node shortly
- * after.
+ * after. After giving up on an operation it continues under a new session (clientId), see {@link
+ * #retryOrGiveUp}.
  */
 final class SimClient {
   private final int index;
@@ -231,6 +232,15 @@ final class SimClient {
     if (events.now() - callMicros >= giveUpMicros) {
       outstanding = false;
       history.add(unknown());
+      if (fastPath) {
+        // An update given up on may never be applied, and then its session never opens (seq 1)
+        // or stops short of the next seq: the state machine would refuse the next update as
+        // SESSION_EXPIRED when the leader orders it from the durability logs, after the fast path
+        // had already told the client it completed. A fresh session keeps that from happening.
+        clientId = newClientId.getAsLong();
+        seq = 0;
+        readSeq = 0;
+      }
       events.after(1_000, this::startNext);
       return;
     }

@@ -499,7 +499,11 @@ final class SimNode {
       return;
     }
     fastPathAfterInput();
-    boolean fastPathWork = !pendingAcks.isEmpty() || !fastPathMessages.isEmpty();
+    boolean fastPathWork =
+        !pendingAcks.isEmpty()
+            || !fastPathMessages.isEmpty()
+            || !toPersist.isEmpty()
+            || fenceToPersist > 0;
     if (busy || !(raft.hasReady() || fastPathWork)) {
       return;
     }
