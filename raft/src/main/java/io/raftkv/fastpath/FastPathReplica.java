@@ -219,6 +219,22 @@ public final class FastPathReplica {
     return leaderTerm != 0 && !recovering;
   }
 
+  /**
+   * Whether the leader must order every pending update ({@link #orderNow}) before it serves {@code
+   * request} on the ordered path: a read of a key with a pending update, and <em>every</em> update
+   * while anything is pending (Skyros §4.4). Updates include nilext ones that fell back from the
+   * fast path: proposed ahead of a pending update that had already completed, such an update would
+   * be applied before one that preceded it in real time (the pending one then overwrites it), and
+   * an earlier pending update of the same client would be refused by its session as a stale
+   * sequence, losing a completed write.
+   */
+  public boolean mustOrderBefore(KvRequest request) {
+    if (log.isEmpty()) {
+      return false;
+    }
+    return !KvRequest.isRead(request.command()) || touchesPending(request);
+  }
+
   /** Whether a pending update writes one of {@code request}'s keys. */
   public boolean touchesPending(KvRequest request) {
     return log.hasAnyPendingKey(request.command().keys());

@@ -452,10 +452,9 @@ public final class NodeLoop implements AutoCloseable {
         r.from().send(new Frame.Busy(r.requestId()));
         return;
       }
-      boolean pendingKey = fastPath.touchesPending(r.request());
-      if ((read && pendingKey) || (!read && !command.nilext())) {
-        // A read of a pending key, or an externalizing update: order what is pending first
-        // (Skyros 4.4), so it comes after every update the leader holds.
+      if (fastPath.mustOrderBefore(r.request())) {
+        // A read of a pending key, or any update (a nilext one that fell back included): order
+        // what is pending first (Skyros 4.4), so it comes after every update the leader holds.
         fastPath.orderNow();
         proposeOrdered();
         if (read && raftConfig.leaseReads()) {

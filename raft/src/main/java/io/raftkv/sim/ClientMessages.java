@@ -15,4 +15,30 @@ final class ClientMessages {
 
   /** The node is not the leader; {@code leaderHint} is the leader it knows of, or 0. */
   record NotLeader(long clientId, long seq, int leaderHint) {}
+
+  /** The leader is recovering the durability logs (fast path): retry the same request later. */
+  record Busy(long clientId, long seq) {}
+
+  /**
+   * A fast-path update sent to every node, tagged with the term the client believes current (0 at
+   * first: every node refuses it, and its answer teaches the term).
+   */
+  record NilextRequest(int clientEndpoint, long term, KvRequest request) {}
+
+  /**
+   * A node's answer to a {@link NilextRequest}, sent only once what it accepted is durable.
+   *
+   * @param term the node's term when it took the update
+   * @param leader whether it led that term
+   * @param accepted whether its durability log holds the update
+   * @param leaderId the leader it knew of, or 0
+   */
+  record NilextAck(
+      long clientId,
+      long seq,
+      int nodeId,
+      long term,
+      boolean leader,
+      boolean accepted,
+      int leaderId) {}
 }

@@ -1,6 +1,8 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.Role;
+import io.raftkv.fastpath.FastPathReplica;
+import io.raftkv.fastpath.Supermajority;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,8 +22,11 @@ final class Nemesis {
   private final Set<Integer> all = new HashSet<>();
   private final Set<Integer> readerClients;
   private final Set<Integer> everyEndpoint = new HashSet<>();
+  private final Set<Integer> clientEndpoints = new HashSet<>();
   private long stopAt;
   private long lastChurnedTerm;
+  private long quietUntil;
+  private long recoveriesCutOff;
 
   Nemesis(
       Scenario scenario,
@@ -41,6 +46,13 @@ final class Nemesis {
     everyEndpoint.addAll(all);
     everyEndpoint.addAll(readerClients);
     everyEndpoint.addAll(writerClients);
+    clientEndpoints.addAll(readerClients);
+    clientEndpoints.addAll(writerClients);
+  }
+
+  /** Leaders isolated while they recovered the durability logs ({@code FAST_PATH_*}). */
+  long recoveriesCutOff() {
+    return recoveriesCutOff;
   }
 
   void start(long stopAtMicros) {
@@ -56,6 +68,9 @@ final class Nemesis {
     }
     if (scenario == Scenario.LEADER_CHURN) {
       events.after(1_000, this::watchForNewLeaders);
+    } else if (scenario == Scenario.FAST_PATH_LEADER_CRASH
+        || scenario == Scenario.FAST_PATH_RECOVERY_PARTITION) {
+      events.after(1_000, this::watchFastPathLeader);
     } else {
       scheduleNext();
     }
@@ -88,6 +103,65 @@ final class Nemesis {
     events.after(500, this::watchForNewLeaders);
   }
 
+  /**
+   * Watches the leader's fast path every 0.1 ms. FAST_PATH_LEADER_CRASH: crashes the leader as soon
+   * as its durability log holds updates, at most once every 0.2 to 0.6 s; it restarts 20 to 300 ms
+   * later. FAST_PATH_RECOVERY_PARTITION: cuts a leader that is still recovering off from the other
+   * nodes (not from the clients) for 50 to 400 ms, one partition at a time.
+   */
+  private void watchFastPathLeader() {
+    if (events.now() >= stopAt) {
+      return;
+    }
+    SimNode leader = leader();
+    FastPathReplica fastPath = leader == null ? null : leader.fastPath();
+    if (events.now() >= quietUntil && fastPath != null) {
+      if (scenario == Scenario.FAST_PATH_LEADER_CRASH && !fastPath.log().isEmpty()) {
+        quietUntil = events.now() + 200_000 + random.nextLong(400_000);
+        leader.crash();
+        events.after(20_000 + random.nextLong(280_000), () -> restart(leader));
+      } else if (scenario == Scenario.FAST_PATH_RECOVERY_PARTITION && !fastPath.serving()) {
+        long cut = 50_000 + random.nextLong(350_000);
+        quietUntil = events.now() + cut + 1;
+        recoveriesCutOff++;
+        network.partition(Set.of(leader.id), all);
+        events.after(cut, network::heal);
+      }
+    }
+    events.after(100, this::watchFastPathLeader);
+  }
+
+  /**
+   * FAST_PATH_PARTIAL_ACKS: the clients lose their links to enough followers that fewer than a
+   * supermajority can accept; the leader crashes 1 to 20 ms later; the links heal after 0.1 to 0.4
+   * s.
+   */
+  private void partialAcksThenLeaderCrash() {
+    SimNode leader = leader();
+    if (leader == null) {
+      return;
+    }
+    int cutCount = nodes.size() - new Supermajority(nodes.size()).size() + 1;
+    List<Integer> followers = new ArrayList<>();
+    for (SimNode n : nodes) {
+      if (n != leader) {
+        followers.add(n.id);
+      }
+    }
+    Set<Integer> cutOff = new HashSet<>();
+    while (cutOff.size() < Math.min(cutCount, followers.size())) {
+      cutOff.add(followers.get(random.nextInt(followers.size())));
+    }
+    for (int node : cutOff) {
+      for (int client : clientEndpoints) {
+        network.cut(client, node);
+        network.cut(node, client);
+      }
+    }
+    events.after(1_000 + random.nextLong(19_000), () -> crash(leader, true));
+    events.after(100_000 + random.nextLong(300_000), network::heal);
+  }
+
   private void scheduleNext() {
     long delay = 300_000 + random.nextLong(900_000);
     if (events.now() + delay < stopAt) {
@@ -103,6 +177,7 @@ final class Nemesis {
       case LEADER_ISOLATED_WITH_READERS -> isolateWithReaders(leader());
       case ONE_WAY_PARTITION -> oneWay();
       case CHAOS -> chaos();
+      case FAST_PATH_PARTIAL_ACKS -> partialAcksThenLeaderCrash();
       default -> {}
     }
     scheduleNext();

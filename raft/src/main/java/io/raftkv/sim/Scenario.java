@@ -29,10 +29,32 @@ public enum Scenario {
    * leader still answers must not be stale: the scenario that shows a lease outliving the
    * leadership it stands for (clock drift beyond the bound, a lease counted from the reply).
    */
-  LEADER_ISOLATED_WITH_READERS;
+  LEADER_ISOLATED_WITH_READERS,
+  /**
+   * Fast path: the leader crashes whenever its durability log holds updates (with slow ordering:
+   * writes the clients were told had completed and that live only in durability logs), again and
+   * again; the next leader must recover every one of them.
+   */
+  FAST_PATH_LEADER_CRASH,
+  /**
+   * Fast path: the clients lose their links to some followers, so their updates are accepted by
+   * fewer than a supermajority (the clients fall back, or give up with an unknown outcome), and the
+   * leader crashes a few milliseconds later; then the links heal.
+   */
+  FAST_PATH_PARTIAL_ACKS,
+  /**
+   * Fast path: every new leader is cut off from the other nodes while it is still collecting their
+   * durability logs (recovering), then healed.
+   */
+  FAST_PATH_RECOVERY_PARTITION;
 
   /** Whether client {@code index} of this scenario only reads (the isolated leader's side). */
   boolean readOnlyClient(int index) {
     return this == LEADER_ISOLATED_WITH_READERS && index % 2 == 0;
+  }
+
+  /** Whether the scenario targets the fast path (it runs only in {@code FastPathSimTest}). */
+  public boolean fastPathOnly() {
+    return name().startsWith("FAST_PATH_");
   }
 }

@@ -1,12 +1,17 @@
 package io.raftkv.sim;
 
+import io.raftkv.fastpath.FastPathAck;
+import io.raftkv.fastpath.FastPathAcks;
+import io.raftkv.fastpath.Supermajority;
 import io.raftkv.history.OpType;
 import io.raftkv.history.Operation;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.KvReply;
 import io.raftkv.kv.KvRequest;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
@@ -18,6 +23,16 @@ import java.util.function.LongSupplier;
  * numbers updates 1, 2, 3, ... and reads -1, -2, -3, ... (sessionless reads, see {@link
  * KvRequest}). A read-only client issues nothing but gets; the others mix puts, gets, cas and
  * deletes.
+ *
+ * <p>With the fast path on it behaves like {@code RaftClient} and {@code FastPathCall}: a put or
+ * delete goes to every node at once, tagged with the believed term (the highest term any answer has
+ * reported; 0 at first, which every node refuses, but the answers teach the term), and completes
+ * when {@link FastPathAcks} says so. On {@link FastPathAcks.Decision#FALL_BACK}, or when the
+ * missing answers have not come within the fast-path timeout, the <em>same</em> request (same
+ * clientId and seq) goes on the ordered path to the leader, with its redirects and retries. A
+ * "busy" answer (a leader recovering the durability logs) is retried at the same node shortly
+ * after. After giving up on an operation it continues under a new session (clientId), see {@link
+ * #retryOrGiveUp}.
  */
 final class SimClient {
   private final int index;
@@ -32,6 +47,19 @@ final class SimClient {
   private final long timeoutMicros;
   private final long giveUpMicros;
   private final boolean readOnly;
+  private final boolean fastPath;
+  private final long fastPathTimeoutMicros;
+  private final FastPathFault fault;
+
+  private long believedTerm;
+  private FastPathAcks acks;
+
+  /** Nodes that accepted the current attempt in its term ({@link FastPathFault} only). */
+  private final Set<Integer> acceptedBy = new HashSet<>();
+
+  private boolean leaderAccepted;
+  private long fastPathCompleted;
+  private long fallBacks;
 
   private long clientId;
   private long seq;
@@ -58,7 +86,10 @@ final class SimClient {
       int keys,
       long timeoutMicros,
       long giveUpMicros,
-      boolean readOnly) {
+      boolean readOnly,
+      boolean fastPath,
+      long fastPathTimeoutMicros,
+      FastPathFault fault) {
     this.index = index;
     this.endpoint = endpoint;
     this.events = events;
@@ -71,6 +102,9 @@ final class SimClient {
     this.timeoutMicros = timeoutMicros;
     this.giveUpMicros = giveUpMicros;
     this.readOnly = readOnly;
+    this.fastPath = fastPath;
+    this.fastPathTimeoutMicros = fastPathTimeoutMicros;
+    this.fault = fault;
     this.clientId = newClientId.getAsLong();
     this.target = nodes.get(random.nextInt(nodes.size()));
     network.register(endpoint, this::onReceive);
@@ -96,7 +130,69 @@ final class SimClient {
     callMicros = events.now();
     outstanding = true;
     callStamp = history.stamp();
+    if (fastPath && command.nilext()) {
+      sendFastPath();
+    } else {
+      send();
+    }
+  }
+
+  /** Sends the current update to every node on the fast path, tagged with the believed term. */
+  private void sendFastPath() {
+    long t = ++token;
+    acks = new FastPathAcks(Set.copyOf(nodes), believedTerm);
+    acceptedBy.clear();
+    leaderAccepted = false;
+    KvRequest request = new KvRequest(clientId, requestSeq, command);
+    for (int node : nodes) {
+      network.send(
+          endpoint, node, new ClientMessages.NilextRequest(endpoint, believedTerm, request));
+    }
+    events.after(fastPathTimeoutMicros, () -> onFastPathTimeout(t));
+  }
+
+  private void onFastPathTimeout(long t) {
+    if (t == token && outstanding && acks != null) {
+      fallBack();
+    }
+  }
+
+  /** The same request, same seq, on the ordered path. */
+  private void fallBack() {
+    fallBacks++;
+    acks = null;
+    token++;
     send();
+  }
+
+  private void onNilextAck(ClientMessages.NilextAck a) {
+    believedTerm = Math.max(believedTerm, a.term());
+    if (!outstanding
+        || acks == null
+        || a.clientId() != clientId
+        || a.seq() != requestSeq
+        || !nodes.contains(a.nodeId())) {
+      return;
+    }
+    if (a.leader()) {
+      target = a.nodeId();
+    }
+    FastPathAcks.Decision d =
+        acks.add(new FastPathAck(a.nodeId(), a.term(), a.leader(), a.accepted()));
+    if (fault == FastPathFault.COMPLETE_ON_MAJORITY && a.accepted() && a.term() == acks.term()) {
+      acceptedBy.add(a.nodeId());
+      leaderAccepted |= a.leader();
+      if (leaderAccepted && acceptedBy.size() >= new Supermajority(nodes.size()).majority()) {
+        d = FastPathAcks.Decision.COMPLETE;
+      }
+    }
+    if (d == FastPathAcks.Decision.COMPLETE) {
+      fastPathCompleted++;
+      acks = null;
+      onReply(new KvReply.Ack());
+    } else if (d == FastPathAcks.Decision.FALL_BACK) {
+      fallBack();
+    }
   }
 
   private KvCommand nextCommand() {
@@ -136,6 +232,15 @@ final class SimClient {
     if (events.now() - callMicros >= giveUpMicros) {
       outstanding = false;
       history.add(unknown());
+      if (fastPath) {
+        // An update given up on may never be applied, and then its session never opens (seq 1)
+        // or stops short of the next seq: the state machine would refuse the next update as
+        // SESSION_EXPIRED when the leader orders it from the durability logs, after the fast path
+        // had already told the client it completed. A fresh session keeps that from happening.
+        clientId = newClientId.getAsLong();
+        seq = 0;
+        readSeq = 0;
+      }
       events.after(1_000, this::startNext);
       return;
     }
@@ -148,8 +253,23 @@ final class SimClient {
   }
 
   private void onReceive(Object payload) {
-    if (payload instanceof ClientMessages.NotLeader nl) {
-      if (!outstanding || nl.clientId() != clientId || nl.seq() != requestSeq) {
+    if (payload instanceof ClientMessages.NilextAck a) {
+      onNilextAck(a);
+    } else if (payload instanceof ClientMessages.Busy b) {
+      if (!outstanding || acks != null || b.clientId() != clientId || b.seq() != requestSeq) {
+        return;
+      }
+      // The leader is recovering the durability logs: the same node again, shortly.
+      long t = ++token;
+      events.after(
+          1_000,
+          () -> {
+            if (t == token && outstanding) {
+              retryOrGiveUp();
+            }
+          });
+    } else if (payload instanceof ClientMessages.NotLeader nl) {
+      if (!outstanding || acks != null || nl.clientId() != clientId || nl.seq() != requestSeq) {
         return;
       }
       token++;
@@ -163,7 +283,7 @@ final class SimClient {
             }
           });
     } else if (payload instanceof ClientMessages.Reply r) {
-      if (!outstanding || r.clientId() != clientId || r.seq() != requestSeq) {
+      if (!outstanding || acks != null || r.clientId() != clientId || r.seq() != requestSeq) {
         return;
       }
       onReply(r.reply());
@@ -241,10 +361,21 @@ final class SimClient {
     return new Operation(index, type, key, value, expected, callStamp, returnStamp, ok, unknown);
   }
 
+  /** Updates completed on the fast path. */
+  long fastPathCompleted() {
+    return fastPathCompleted;
+  }
+
+  /** Fast-path attempts that fell back to the ordered path. */
+  long fallBacks() {
+    return fallBacks;
+  }
+
   /** Records an operation still outstanding when the simulation ends. */
   void abandon() {
     if (outstanding) {
       outstanding = false;
+      acks = null;
       token++;
       history.add(unknown());
     }

@@ -1,6 +1,7 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.Entry;
+import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftConfig;
@@ -8,10 +9,16 @@ import io.raftkv.core.RaftNode;
 import io.raftkv.core.ReadState;
 import io.raftkv.core.Ready;
 import io.raftkv.core.Role;
+import io.raftkv.fastpath.DurabilityLog;
+import io.raftkv.fastpath.FastPathReplica;
+import io.raftkv.fastpath.NilextEntry;
+import io.raftkv.fastpath.NilextId;
 import io.raftkv.kv.Applied;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvRequest;
 import io.raftkv.kv.KvStateMachine;
+import io.raftkv.kv.MalformedCommandException;
+import io.raftkv.storage.StoredDurabilityLog;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,7 +47,17 @@ import java.util.SplittableRandom;
  *       the node loses leadership are answered "not leader", so the client retries elsewhere;
  *   <li>with {@code parallelLeaderWrite}, the leader's {@link Ready#earlyMessages()} (AppendEntries
  *       and heartbeats) go out as soon as the Ready is taken, while the fsync runs; the other
- *       messages only after it.
+ *       messages only after it;
+ *   <li>with {@code nilextFastPath}, a {@link FastPathReplica} sits beside the Raft node as in the
+ *       server's node loop: fast-path updates go to it, durability-log messages are routed to it
+ *       instead of the Raft node, it ticks with the node and sees the role after every input, its
+ *       ordered updates are proposed at once, and it learns every applied request. What it accepted
+ *       (and its fence) is written to the {@link SimDurabilityDisk} in the same persist cycle as
+ *       the next Ready and synced by the same simulated fsync; the acknowledgments and its messages
+ *       go out only after that fsync, so nothing is acknowledged before the hard state of its
+ *       moment and the durability batch are both durable. A leader still recovering the durability
+ *       logs answers ordered requests "busy"; a read of a key with a pending update forces the
+ *       ordering and waits until the state machine has applied the Raft log as it stood then.
  * </ul>
  *
  * <p>Each start draws the node's clock drift: it ticks every {@code tickMillis * (1 + delta)}
@@ -63,6 +80,7 @@ final class SimNode {
   private final double driftRate;
   private final boolean adversarialDrift;
   final SimDisk disk = new SimDisk();
+  final SimDurabilityDisk durabilityDisk = new SimDurabilityDisk();
 
   private RaftNode raft;
   private KvStateMachine kv;
@@ -74,6 +92,30 @@ final class SimNode {
   private boolean wasLeader;
   private long leaderTerm;
   private long nextReadId;
+
+  /** With {@code nilextFastPath}: the fast-path side of this node while it is up, else null. */
+  private FastPathReplica fastPath;
+
+  /** A fast-path answer waiting for the persist cycle that makes its update durable. */
+  private record PendingAck(int clientEndpoint, ClientMessages.NilextAck ack) {}
+
+  /** A read of a pending key, waiting until the state machine has applied {@code untilApplied}. */
+  private record DeferredRead(long untilApplied, ClientMessages.Request request) {}
+
+  /** Fast-path outputs waiting for the next persist cycle (taken while a Ready was in flight). */
+  private final List<PendingAck> pendingAcks = new ArrayList<>();
+
+  private final List<NilextEntry> toPersist = new ArrayList<>();
+  private long fenceToPersist;
+  private final List<NilextId> removed = new ArrayList<>();
+  private final List<Message> fastPathMessages = new ArrayList<>();
+  private final ArrayDeque<DeferredRead> deferredReads = new ArrayDeque<>();
+
+  /** Counters the targeted fast-path tests read: they show the paths were exercised. */
+  private long restartsWithDurabilityLog;
+
+  private long readsDeferred;
+  private long busyAnswers;
 
   /** Clients waiting for the reply to (clientId, seq), by client endpoint. */
   private final Map<List<Long>, Integer> waiting = new HashMap<>();
@@ -123,6 +165,20 @@ final class SimNode {
             disk.log(),
             new SplittableRandom(random.nextLong()));
     kv = new KvStateMachine();
+    if (config.nilextFastPath()) {
+      StoredDurabilityLog stored = durabilityDisk.load();
+      if (!stored.entries().isEmpty()) {
+        restartsWithDurabilityLog++;
+      }
+      fastPath =
+          new FastPathReplica(
+              id,
+              voters,
+              DurabilityLog.restore(stored.entries(), stored.fence()),
+              config.orderBatchSize(),
+              config.orderDelayTicks(),
+              2 * config.heartbeatTicks());
+    }
     up = true;
     busy = false;
     wasLeader = false;
@@ -137,6 +193,14 @@ final class SimNode {
     up = false;
     incarnation++;
     disk.loseUnsynced();
+    durabilityDisk.loseUnsynced();
+    fastPath = null;
+    pendingAcks.clear();
+    toPersist.clear();
+    fenceToPersist = 0;
+    removed.clear();
+    fastPathMessages.clear();
+    deferredReads.clear();
     waiting.clear();
     queued.clear();
     awaitingReadPoint.clear();
@@ -155,6 +219,26 @@ final class SimNode {
 
   KvStateMachine stateMachine() {
     return kv;
+  }
+
+  /** The fast-path replica while the node is up with {@code nilextFastPath}, else null. */
+  FastPathReplica fastPath() {
+    return fastPath;
+  }
+
+  /** Starts that found a non-empty durability log on the disk. */
+  long restartsWithDurabilityLog() {
+    return restartsWithDurabilityLog;
+  }
+
+  /** Reads of a pending key that waited for the ordering (fast path). */
+  long readsDeferred() {
+    return readsDeferred;
+  }
+
+  /** Ordered requests answered "busy" while this node recovered as leader. */
+  long busyAnswers() {
+    return busyAnswers;
   }
 
   /**
@@ -178,6 +262,9 @@ final class SimNode {
       return;
     }
     raft.tick();
+    if (fastPath != null) {
+      fastPath.tick();
+    }
     noticeRoleChange();
     process();
     events.after(tickPeriodMicros(), () -> onTick(inc));
@@ -188,9 +275,15 @@ final class SimNode {
       return;
     }
     if (payload instanceof Message m) {
-      raft.step(m);
+      if (fastPath != null && isDurabilityLogMessage(m)) {
+        fastPath.onMessage(m, raft.term(), this::alreadyOrdered);
+      } else {
+        raft.step(m);
+      }
     } else if (payload instanceof ClientMessages.Request r) {
       onClientRequest(r);
+    } else if (payload instanceof ClientMessages.NilextRequest r) {
+      onNilext(r);
     } else {
       throw new IllegalArgumentException("node " + id + " got " + payload);
     }
@@ -198,7 +291,124 @@ final class SimNode {
     process();
   }
 
+  private static boolean isDurabilityLogMessage(Message m) {
+    return m instanceof Message.DurabilityLogRequest
+        || m instanceof Message.DurabilityLogResponse
+        || m instanceof Message.DurabilityLogPrune;
+  }
+
+  /**
+   * A fast-path update: into the durability log now; the answer, with the term and role of this
+   * moment, waits for the persist cycle that makes the update durable.
+   */
+  private void onNilext(ClientMessages.NilextRequest r) {
+    KvRequest q = r.request();
+    boolean accepted = false;
+    if (fastPath != null && q.command().nilext() && r.term() > 0) {
+      boolean applied = kv.lastSeq(q.clientId()) >= q.seq();
+      accepted =
+          fastPath
+              .onNilext(NilextEntry.of(r.term(), q), raft.term(), raft.role(), applied)
+              .accepted();
+    }
+    pendingAcks.add(
+        new PendingAck(
+            r.clientEndpoint(),
+            new ClientMessages.NilextAck(
+                q.clientId(),
+                q.seq(),
+                id,
+                raft.term(),
+                raft.role() == Role.LEADER,
+                accepted,
+                raft.leaderId())));
+  }
+
+  /** Whether recovery may skip an update: applied already, or in the unapplied part of the log. */
+  private boolean alreadyOrdered(NilextId nid) {
+    if (kv.lastSeq(nid.clientId()) >= nid.seq()) {
+      return true;
+    }
+    for (long i = raft.lastIndex(); i > kv.appliedIndex(); i--) {
+      Entry e = raft.entry(i);
+      if (e == null || e.type() != EntryType.COMMAND) {
+        continue;
+      }
+      try {
+        KvRequest q = KvCodec.decode(e.data());
+        if (q.clientId() == nid.clientId() && q.seq() == nid.seq()) {
+          return true;
+        }
+      } catch (MalformedCommandException notARequest) {
+        // Nothing this node could have ordered.
+      }
+    }
+    return false;
+  }
+
+  /** Lets the fast-path replica see the role and term, proposes what it ordered, takes outputs. */
+  private void fastPathAfterInput() {
+    if (fastPath == null) {
+      return;
+    }
+    fastPath.afterInput(raft.term(), raft.role(), this::alreadyOrdered);
+    proposeOrdered();
+    toPersist.addAll(fastPath.takeToPersist());
+    fenceToPersist = Math.max(fenceToPersist, fastPath.takeFence());
+    removed.addAll(fastPath.takeRemoved());
+    fastPathMessages.addAll(fastPath.takeMessages());
+  }
+
+  /** Proposes the updates the fast-path leader ordered; nobody waits for their replies here. */
+  private void proposeOrdered() {
+    List<byte[]> ordered = fastPath.takeProposals();
+    if (!ordered.isEmpty() && raft.role() == Role.LEADER) {
+      var unused = raft.propose(ordered);
+    }
+  }
+
+  /**
+   * The fast path's part of an ordered request at the leader, as the node loop does it: "busy"
+   * while recovering; a read of a pending key or any update orders what is pending first ({@link
+   * FastPathReplica#mustOrderBefore}), and a lease read of a pending key then waits for that to
+   * apply.
+   *
+   * @return whether the request has been dealt with here
+   */
+  private boolean fastPathIntercepts(ClientMessages.Request r) {
+    if (fastPath == null || raft.role() != Role.LEADER) {
+      return false;
+    }
+    KvRequest q = r.request();
+    if (!fastPath.serving()) {
+      busyAnswers++;
+      network.send(id, r.clientEndpoint(), new ClientMessages.Busy(q.clientId(), q.seq()));
+      return true;
+    }
+    if (fastPath.mustOrderBefore(q)) {
+      fastPath.orderNow();
+      proposeOrdered();
+      if (KvRequest.isRead(q.command()) && config.leaseReads()) {
+        readsDeferred++;
+        deferredReads.addLast(new DeferredRead(raft.lastIndex(), r));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Starts the reads whose pending fast-path updates the state machine has now applied. */
+  private void releaseDeferredReads() {
+    while (!deferredReads.isEmpty()
+        && deferredReads.peekFirst().untilApplied() <= kv.appliedIndex()) {
+      startRead(deferredReads.pollFirst().request());
+    }
+  }
+
   private void onClientRequest(ClientMessages.Request r) {
+    if (fastPathIntercepts(r)) {
+      return;
+    }
     if (config.leaseReads() && KvRequest.isRead(r.request().command())) {
       startRead(r);
     } else if (busy) {
@@ -266,42 +476,102 @@ final class SimNode {
         notLeader(p.clientEndpoint(), p.request(), raft.leaderId());
       }
       awaitingReadPoint.clear();
+      for (DeferredRead d : deferredReads) {
+        notLeader(d.request().clientEndpoint(), d.request().request(), raft.leaderId());
+      }
+      deferredReads.clear();
     }
     wasLeader = leader;
     leaderTerm = raft.term();
   }
 
+  /** What one persist cycle sends once its fsync is done: fast-path answers and messages. */
+  private record FastPathOut(List<PendingAck> acks, List<Message> messages) {
+    static final FastPathOut NONE = new FastPathOut(List.of(), List.of());
+  }
+
+  /**
+   * One persist cycle, if none is running and there is work: the next Ready and the fast-path batch
+   * are written, synced by one simulated fsync, and only then is what depends on them sent.
+   */
   private void process() {
-    if (!up || busy || !raft.hasReady()) {
+    if (!up) {
       return;
     }
-    Ready ready = raft.ready();
+    fastPathAfterInput();
+    boolean fastPathWork =
+        !pendingAcks.isEmpty()
+            || !fastPathMessages.isEmpty()
+            || !toPersist.isEmpty()
+            || fenceToPersist > 0;
+    if (busy || !(raft.hasReady() || fastPathWork)) {
+      return;
+    }
+    Ready ready = raft.hasReady() ? raft.ready() : null;
     busy = true;
-    observer.onReady(this, ready);
-    // Early messages (parallelLeaderWrite) depend on nothing this Ready persists: out at once.
-    send(ready.earlyMessages());
-    disk.write(ready.hardState(), ready.entries());
+    boolean mustSync = false;
+    if (ready != null) {
+      observer.onReady(this, ready);
+      // Early messages (parallelLeaderWrite) depend on nothing this Ready persists: out at once.
+      send(ready.earlyMessages());
+      disk.write(ready.hardState(), ready.entries());
+      mustSync = ready.mustPersist();
+    }
+    FastPathOut out = FastPathOut.NONE;
+    if (fastPath != null) {
+      mustSync |= !toPersist.isEmpty() || fenceToPersist > 0;
+      durabilityDisk.append(toPersist);
+      durabilityDisk.fence(fenceToPersist);
+      durabilityDisk.remove(removed);
+      out = new FastPathOut(List.copyOf(pendingAcks), List.copyOf(fastPathMessages));
+      toPersist.clear();
+      fenceToPersist = 0;
+      removed.clear();
+      pendingAcks.clear();
+      fastPathMessages.clear();
+    }
     int inc = incarnation;
-    if (ready.mustPersist()) {
-      events.after(1 + random.nextLong(fsyncMaxMicros), () -> finish(inc, ready));
+    boolean sync = mustSync;
+    FastPathOut fastPathOut = out;
+    if (sync) {
+      events.after(
+          1 + random.nextLong(fsyncMaxMicros), () -> finish(inc, ready, true, fastPathOut));
     } else {
-      finish(inc, ready);
+      finish(inc, ready, false, fastPathOut);
     }
   }
 
-  private void finish(int inc, Ready ready) {
+  private void finish(int inc, Ready ready, boolean sync, FastPathOut fastPathOut) {
     if (inc != incarnation || !up) {
       return;
     }
-    if (ready.mustPersist()) {
+    if (sync) {
       disk.sync();
+      durabilityDisk.sync();
     }
+    if (ready != null) {
+      handleSynced(ready);
+    }
+    for (PendingAck a : fastPathOut.acks()) {
+      network.send(id, a.clientEndpoint(), a.ack());
+    }
+    send(fastPathOut.messages());
+    busy = false;
+    proposeQueued();
+    process();
+  }
+
+  /** The rest of the Ready once what it persists is durable: send, apply, answer reads, advance. */
+  private void handleSynced(Ready ready) {
     send(ready.messages());
     for (Entry e : ready.committedEntries()) {
       observer.onApply(this, e);
       Applied applied = kv.apply(e);
       if (applied != null && applied.request() != null) {
         KvRequest r = applied.request();
+        if (fastPath != null) {
+          fastPath.onApplied(r);
+        }
         Integer client = waiting.remove(List.of(r.clientId(), r.seq()));
         if (client != null) {
           network.send(
@@ -317,9 +587,7 @@ final class SimNode {
     }
     answerReads();
     raft.advance(ready);
-    busy = false;
-    proposeQueued();
-    process();
+    releaseDeferredReads();
   }
 
   private void send(List<Message> messages) {

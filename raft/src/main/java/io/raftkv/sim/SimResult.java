@@ -15,6 +15,7 @@ import java.util.List;
  * @param completed operations with a definite outcome
  * @param unknown operations whose outcome the client never learned
  * @param events simulated events processed
+ * @param fastPath what the fast path did (all zero without {@code nilextFastPath})
  */
 public record SimResult(
     SimSettings settings,
@@ -23,7 +24,50 @@ public record SimResult(
     List<Operation> history,
     long completed,
     long unknown,
-    long events) {
+    long events,
+    FastPathStats fastPath) {
+
+  /**
+   * Counters of the fast path in one run.
+   *
+   * @param completed updates the clients completed on the fast path
+   * @param fallBacks fast-path attempts that fell back to the ordered path
+   * @param restartsWithDurabilityLog node starts that restored a non-empty durability log
+   * @param readsDeferred reads of a pending key that waited for the ordering
+   * @param busyAnswers ordered requests a recovering leader answered "busy"
+   * @param recoveriesCutOff leaders the nemesis isolated while they recovered
+   * @param pendingAtEnd durability-log entries held by the nodes up at the end
+   * @param leaderPendingAtEnd entries in the final leader's durability log, or -1 without a leader
+   */
+  public record FastPathStats(
+      long completed,
+      long fallBacks,
+      long restartsWithDurabilityLog,
+      long readsDeferred,
+      long busyAnswers,
+      long recoveriesCutOff,
+      long pendingAtEnd,
+      long leaderPendingAtEnd) {
+
+    /** No run: the start of a sum. */
+    public static final FastPathStats NONE = new FastPathStats(0, 0, 0, 0, 0, 0, 0, 0);
+
+    /**
+     * The counters of two runs added up ({@link #leaderPendingAtEnd} counts 0 for a run without a
+     * leader).
+     */
+    public FastPathStats plus(FastPathStats o) {
+      return new FastPathStats(
+          completed + o.completed,
+          fallBacks + o.fallBacks,
+          restartsWithDurabilityLog + o.restartsWithDurabilityLog,
+          readsDeferred + o.readsDeferred,
+          busyAnswers + o.busyAnswers,
+          recoveriesCutOff + o.recoveriesCutOff,
+          pendingAtEnd + o.pendingAtEnd,
+          Math.max(0, leaderPendingAtEnd) + Math.max(0, o.leaderPendingAtEnd));
+    }
+  }
 
   public boolean ok() {
     return violation == null && check != null && check.linearizable();
@@ -41,6 +85,13 @@ public record SimResult(
         .append(" unknown, ")
         .append(events)
         .append(" events");
+    if (settings.config().nilextFastPath()) {
+      sb.append(", fast path: ")
+          .append(fastPath.completed())
+          .append(" completed, ")
+          .append(fastPath.fallBacks())
+          .append(" fell back");
+    }
     if (violation != null) {
       sb.append("\n  invariant: ").append(violation);
     }

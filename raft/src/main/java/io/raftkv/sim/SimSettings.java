@@ -27,6 +27,10 @@ import java.util.stream.Collectors;
  * @param keys distinct keys the clients use (few keys: much contention)
  * @param loadMillis virtual time with load and faults
  * @param drainMillis virtual time after healing for outstanding operations to finish
+ * @param fastPathTimeoutMicros with {@code nilextFastPath}, how long a client waits for the
+ *     fast-path answers still missing before it falls back to the ordered path (virtual time)
+ * @param fastPathFault a fault injected into the simulated fast path ({@link FastPathFault#NONE}
+ *     but in the negative control)
  */
 public record SimSettings(
     long seed,
@@ -39,11 +43,25 @@ public record SimSettings(
     int clients,
     int keys,
     long loadMillis,
-    long drainMillis) {
+    long drainMillis,
+    long fastPathTimeoutMicros,
+    FastPathFault fastPathFault) {
+
+  /** The suite's default client count. */
+  public static final int DEFAULT_CLIENTS = 4;
+
+  /** The suite's default key count. */
+  public static final int DEFAULT_KEYS = 3;
+
+  /** The default fast-path timeout: 5 ms of virtual time, a few client round trips. */
+  public static final long DEFAULT_FAST_PATH_TIMEOUT_MICROS = 5_000;
 
   public SimSettings {
     if (nodes < 1 || clients < 0 || keys < 1 || loadMillis < 0 || drainMillis < 0) {
       throw new IllegalArgumentException("bad simulation settings");
+    }
+    if (fastPathTimeoutMicros < 1 || fastPathFault == null) {
+      throw new IllegalArgumentException("bad fast-path settings");
     }
     if (!(driftRate >= 0 && driftRate < 1)) {
       throw new IllegalArgumentException("driftRate must be in [0, 1), got " + driftRate);
@@ -57,14 +75,12 @@ public record SimSettings(
 
   /**
    * Why the simulator cannot run {@code config} faithfully, or null if it can: {@link SimNode}
-   * drives batching, pipelining, lease reads and the parallel leader write, but not the fast path
-   * (it has no {@code FastPathReplica}), and a run that ignored the flag would pass for a test of
-   * it.
+   * drives batching, pipelining, lease reads, the parallel leader write and the fast path (a {@code
+   * FastPathReplica} per node, as the server's node loop drives it), so today every configuration
+   * runs.
    */
   public static String unsupported(RaftConfig config) {
-    return config.nilextFastPath()
-        ? "the simulator does not drive nilextFastPath yet (SimNode has no fast-path replica)"
-        : null;
+    return null;
   }
 
   /** A run of a preset as it is, at the drift rate the lease is designed to tolerate. */
@@ -88,7 +104,9 @@ public record SimSettings(
         clients,
         keys,
         loadMillis,
-        drainMillis);
+        drainMillis,
+        DEFAULT_FAST_PATH_TIMEOUT_MICROS,
+        FastPathFault.NONE);
   }
 
   /** The defaults of the test suite for one seed of a preset. */
@@ -104,11 +122,38 @@ public record SimSettings(
       long seed, String variant, Map<String, String> settings, int nodes, Scenario scenario) {
     double drift = safeDriftRate(RaftConfig.of(variant, settings));
     return new SimSettings(
-        seed, variant, settings, drift, false, nodes, scenario, 4, 3, 3_000, 3_000);
+        seed,
+        variant,
+        settings,
+        drift,
+        false,
+        nodes,
+        scenario,
+        DEFAULT_CLIENTS,
+        DEFAULT_KEYS,
+        3_000,
+        3_000,
+        DEFAULT_FAST_PATH_TIMEOUT_MICROS,
+        FastPathFault.NONE);
   }
 
   /** These settings with another drift rate, random per node or {@code adversarial}. */
   public SimSettings withDrift(double rate, boolean adversarial) {
+    return copy(rate, adversarial, clients, keys, fastPathFault);
+  }
+
+  /** These settings with another client count and key count. */
+  public SimSettings withClients(int clientCount, int keyCount) {
+    return copy(driftRate, adversarialDrift, clientCount, keyCount, fastPathFault);
+  }
+
+  /** These settings with a fault injected into the simulated fast path (negative controls). */
+  public SimSettings withFastPathFault(FastPathFault fault) {
+    return copy(driftRate, adversarialDrift, clients, keys, fault);
+  }
+
+  private SimSettings copy(
+      double rate, boolean adversarial, int clientCount, int keyCount, FastPathFault fault) {
     return new SimSettings(
         seed,
         variant,
@@ -117,10 +162,12 @@ public record SimSettings(
         adversarial,
         nodes,
         scenario,
-        clients,
-        keys,
+        clientCount,
+        keyCount,
         loadMillis,
-        drainMillis);
+        drainMillis,
+        fastPathTimeoutMicros,
+        fault);
   }
 
   /** The node configuration: the preset with {@link #settings} applied. */
@@ -187,6 +234,12 @@ public record SimSettings(
     }
     if (adversarialDrift) {
       sb.append(" -Dsim.adversarialDrift=true");
+    }
+    if (clients != DEFAULT_CLIENTS || keys != DEFAULT_KEYS) {
+      sb.append(" -Dsim.clients=").append(clients).append(" -Dsim.keys=").append(keys);
+    }
+    if (fastPathFault != FastPathFault.NONE) {
+      sb.append(" -Dsim.fastPathFault=").append(fastPathFault);
     }
     return sb.append(" -Dsim.nodes=")
         .append(nodes)

@@ -1,6 +1,7 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.RaftConfig;
+import io.raftkv.core.Role;
 import io.raftkv.history.CheckResult;
 import io.raftkv.history.LinearizabilityChecker;
 import io.raftkv.history.Operation;
@@ -82,7 +83,10 @@ public final class Simulation {
               settings.keys(),
               timeoutMicros,
               6 * timeoutMicros,
-              readOnly));
+              readOnly,
+              config.nilextFastPath(),
+              settings.fastPathTimeoutMicros(),
+              settings.fastPathFault()));
     }
     Nemesis nemesis =
         new Nemesis(settings.scenario(), events, network, nodes, readers, writers, random.split());
@@ -111,7 +115,50 @@ public final class Simulation {
     CheckResult check = violation == null ? LinearizabilityChecker.check(ops) : null;
     long unknown = ops.stream().filter(Operation::unknown).count();
     return new SimResult(
-        settings, violation, check, ops, ops.size() - unknown, unknown, eventCount);
+        settings,
+        violation,
+        check,
+        ops,
+        ops.size() - unknown,
+        unknown,
+        eventCount,
+        fastPathStats(nemesis));
+  }
+
+  /** What the fast path did in this run, for tests that check a path was exercised. */
+  private SimResult.FastPathStats fastPathStats(Nemesis nemesis) {
+    long restarts = 0;
+    long deferred = 0;
+    long busy = 0;
+    long pendingAtEnd = 0;
+    long leaderPendingAtEnd = -1;
+    SimNode leader = null;
+    for (SimNode n : nodes) {
+      restarts += n.restartsWithDurabilityLog();
+      deferred += n.readsDeferred();
+      busy += n.busyAnswers();
+      if (n.isUp() && n.fastPath() != null) {
+        pendingAtEnd += n.fastPath().log().size();
+        if (n.raft().role() == Role.LEADER
+            && (leader == null || n.raft().term() > leader.raft().term())) {
+          leader = n;
+        }
+      }
+    }
+    if (leader != null) {
+      leaderPendingAtEnd = leader.fastPath().log().size();
+    }
+    long completed = clients.stream().mapToLong(SimClient::fastPathCompleted).sum();
+    long fallBacks = clients.stream().mapToLong(SimClient::fallBacks).sum();
+    return new SimResult.FastPathStats(
+        completed,
+        fallBacks,
+        restarts,
+        deferred,
+        busy,
+        nemesis.recoveriesCutOff(),
+        pendingAtEnd,
+        leaderPendingAtEnd);
   }
 
   /** Operations called after virtual time {@code micros} that completed. */

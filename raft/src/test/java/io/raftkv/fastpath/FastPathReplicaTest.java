@@ -123,6 +123,34 @@ class FastPathReplicaTest {
     assertEquals(1, r.takeProposals().size());
   }
 
+  /**
+   * The bug the simulator found: the node loop ordered pending updates before a read of a pending
+   * key and before a non-nilext update, but not before a nilext update that fell back to the
+   * ordered path. Proposed ahead of a pending update that had completed before it was called, the
+   * fallen-back update was applied first and then overwritten (a lost write, not linearizable), and
+   * an earlier pending update of the same client was refused by its session as a stale sequence.
+   */
+  @Test
+  void everyOrderedUpdateAndAReadOfAPendingKeyComeAfterWhatIsPending() {
+    FastPathReplica r = leader(64, 100, 2);
+    KvRequest fellBack = put(8, 1, "b");
+    KvRequest read = new KvRequest(9, -1, new KvCommand.Get(Bytes.utf8("a")));
+    KvRequest otherRead = new KvRequest(9, -2, new KvCommand.Get(Bytes.utf8("b")));
+    assertFalse(r.mustOrderBefore(fellBack), "nothing pending: nothing to order first");
+    assertFalse(r.mustOrderBefore(read));
+    assertTrue(r.onNilext(entry(2, 7, 1, "a"), 2, Role.LEADER, false).accepted());
+    assertTrue(r.mustOrderBefore(fellBack), "a fallen-back nilext update of another key");
+    assertTrue(r.mustOrderBefore(put(7, 2, "c")), "the same client's next update");
+    KvRequest cas = new KvRequest(8, 2, new KvCommand.Cas(Bytes.utf8("c"), null, Bytes.utf8("x")));
+    assertTrue(r.mustOrderBefore(cas), "a non-nilext update");
+    assertTrue(r.mustOrderBefore(read), "a read of the pending key");
+    assertFalse(r.mustOrderBefore(otherRead), "a read of another key is not held up");
+    r.orderNow();
+    assertEquals(1, r.takeProposals().size());
+    r.onApplied(put(7, 1, "a"));
+    assertFalse(r.mustOrderBefore(fellBack), "nothing pending any more");
+  }
+
   @Test
   void appliedUpdatesLeaveTheLog() {
     FastPathReplica r = replica(2, 64, 1);

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestFactory;
  * scenarios; one seed in four runs 5 nodes. {@code -Dsim.configs=vanilla,vanilla+leaseReads} and
  * {@code -Dsim.scenarios=LEADER_CHURN,CHAOS} narrow a run. A failing seed is printed with the
  * one-line command that replays it ({@link #replay()}). Configurations the simulator cannot drive
- * ({@link SimSettings#unsupported}: today the fast path) appear as skipped tests with the reason.
+ * ({@link SimSettings#unsupported}: none today) would appear as skipped tests with the reason. The
+ * scenarios aimed at the fast path ({@link Scenario#fastPathOnly()}) run in {@link
+ * FastPathSimTest}.
  */
 class ClusterSimTest {
 
@@ -88,10 +90,14 @@ class ClusterSimTest {
     return tests.stream();
   }
 
-  /** {@code -Dsim.scenarios=LEADER_CHURN,CHAOS} limits a run to some scenarios. */
+  /**
+   * {@code -Dsim.scenarios=LEADER_CHURN,CHAOS} limits a run to some scenarios; the fast-path
+   * scenarios run in {@link FastPathSimTest}.
+   */
   private static boolean selected(Scenario scenario) {
     String only = System.getProperty("sim.scenarios", "");
-    return only.isBlank() || List.of(only.split(",")).contains(scenario.name());
+    return !scenario.fastPathOnly()
+        && (only.isBlank() || List.of(only.split(",")).contains(scenario.name()));
   }
 
   private static void runSeeds(Configuration config, Scenario scenario, long base, int count) {
@@ -116,8 +122,9 @@ class ClusterSimTest {
 
   /**
    * Replays one seed: {@code -Dsim.seed=N -Dsim.variant=V [-Dsim.set=flag=true,...]
-   * [-Dsim.drift=RATE] [-Dsim.adversarialDrift=true] -Dsim.nodes=K -Dsim.scenario=S}, as {@link
-   * SimSettings#replayCommand()} prints it.
+   * [-Dsim.drift=RATE] [-Dsim.adversarialDrift=true] [-Dsim.clients=C -Dsim.keys=K]
+   * [-Dsim.fastPathFault=F] -Dsim.nodes=K -Dsim.scenario=S}, as {@link SimSettings#replayCommand()}
+   * prints it.
    */
   @Test
   void replay() {
@@ -130,6 +137,13 @@ class ClusterSimTest {
             SimSettings.parseSettings(System.getProperty("sim.set", "")),
             Integer.getInteger("sim.nodes", 3),
             Scenario.valueOf(System.getProperty("sim.scenario", "CHAOS")));
+    settings =
+        settings
+            .withClients(
+                Integer.getInteger("sim.clients", SimSettings.DEFAULT_CLIENTS),
+                Integer.getInteger("sim.keys", SimSettings.DEFAULT_KEYS))
+            .withFastPathFault(
+                FastPathFault.valueOf(System.getProperty("sim.fastPathFault", "NONE")));
     String drift = System.getProperty("sim.drift");
     settings =
         settings.withDrift(

@@ -45,10 +45,25 @@ class SimMainTest {
     assertTrue(text.contains("vanilla+leaseReads"), text);
     assertEquals(2, run("--set", "turbo=true"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown setting 'turbo'"));
-    assertEquals(2, run("--variants", "fastpath"));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("does not drive nilextFastPath"));
     assertEquals(2, run("--set", "leaseReads"));
     assertTrue(err.toString(StandardCharsets.UTF_8).contains("is not key=value"));
+  }
+
+  @Test
+  void theFastPathRunsInItsOwnScenariosToo() {
+    assertEquals(
+        0,
+        run(
+            "--variants",
+            "fastpath",
+            "--seeds",
+            "1",
+            "--scenarios",
+            "STEADY,FAST_PATH_LEADER_CRASH"));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("fastpath"), text);
+    assertTrue(text.contains("FAST_PATH_LEADER_CRASH"), text);
+    assertTrue(text.lines().count() == 3, text);
   }
 
   @Test
