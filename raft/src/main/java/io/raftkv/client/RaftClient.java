@@ -248,6 +248,14 @@ public final class RaftClient implements AutoCloseable {
               // Free the session before the caller's callbacks run, so they may start the next one.
               busy.set(false);
               if (err != null) {
+                if (pool.options().fastPath() && isOutcomeUnknown(err)) {
+                  // A later update of this session could complete on the fast path and then be
+                  // refused by the state machine (SESSION_EXPIRED) if this one never applied, so
+                  // the session starts over (found by the simulator, seed 5500205, LOSSY).
+                  clientId = newClientId();
+                  nextSeq = 1;
+                  nextReadSeq = -1;
+                }
                 out.completeExceptionally(err);
               } else {
                 out.complete(v);
@@ -338,6 +346,14 @@ public final class RaftClient implements AutoCloseable {
       nextSeq = seq + 1;
     }
     return new KvRequest(clientId, seq, command);
+  }
+
+  private static boolean isOutcomeUnknown(Throwable err) {
+    Throwable t = err;
+    while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof OutcomeUnknownException || t instanceof SessionExpiredException;
   }
 
   private static long newClientId() {

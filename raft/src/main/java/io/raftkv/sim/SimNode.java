@@ -115,6 +115,10 @@ final class SimNode {
   private long restartsWithDurabilityLog;
 
   private long readsDeferred;
+
+  /** As in the node loop: no read before the updates of the last recovery are applied. */
+  private long readBarrier;
+
   private long busyAnswers;
 
   /** Clients waiting for the reply to (clientId, seq), by client endpoint. */
@@ -361,9 +365,13 @@ final class SimNode {
 
   /** Proposes the updates the fast-path leader ordered; nobody waits for their replies here. */
   private void proposeOrdered() {
+    boolean recovered = fastPath.takeRecoveryFinished();
     List<byte[]> ordered = fastPath.takeProposals();
     if (!ordered.isEmpty() && raft.role() == Role.LEADER) {
       var unused = raft.propose(ordered);
+    }
+    if (recovered) {
+      readBarrier = raft.lastIndex();
     }
   }
 
@@ -393,6 +401,12 @@ final class SimNode {
         deferredReads.addLast(new DeferredRead(raft.lastIndex(), r));
         return true;
       }
+    } else if (KvRequest.isRead(q.command())
+        && config.leaseReads()
+        && kv.appliedIndex() < readBarrier) {
+      readsDeferred++;
+      deferredReads.addLast(new DeferredRead(readBarrier, r));
+      return true;
     }
     return false;
   }

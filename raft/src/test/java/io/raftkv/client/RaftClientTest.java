@@ -236,6 +236,32 @@ class RaftClientTest {
     assertEquals(2, c.nextSeq(), "the seq is never reused for another operation");
   }
 
+  /**
+   * With the fast path, an update given up on starts a new session: otherwise the next update could
+   * complete on the fast path and then be refused when ordered (no session, seq above 1).
+   */
+  @Test
+  void aFastPathSessionStartsOverAfterAnUnknownOutcome() throws Exception {
+    FakeNode a = node(FakeNode.silent());
+    ClientOptions o =
+        ClientOptions.of(Map.of(1, a.address()))
+            .withRequestTimeout(Duration.ofMillis(300))
+            .withOperationDeadline(Duration.ofMillis(1500))
+            .withRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
+            .withFastPath(true, Duration.ofMillis(50));
+    RaftClient c = RaftClient.connect(o);
+    toClose.add(c);
+    long id = c.clientId();
+
+    assertInstanceOf(OutcomeUnknownException.class, failure(c.put(K, V)));
+
+    assertNotEquals(id, c.clientId(), "the session went on after an unknown outcome");
+    assertEquals(1, c.nextSeq());
+    assertTrue(
+        a.requests().stream().anyMatch(f -> f instanceof Frame.NilextRequest),
+        "the update was not tried on the fast path first");
+  }
+
   @Test
   void unreachableClusterFailsUpdatesWithNoQuorum() throws Exception {
     String closed1 = closedPort();
