@@ -43,6 +43,7 @@ public class SimulatedReplicationBenchmark extends RaftkvBenchmark {
   private final List<byte[]> command = List.of(filled(COMMAND_BYTES));
   private SynchronousCluster cluster;
   private RaftNode leader;
+  private int leaderId;
 
   private static byte[] filled(int size) {
     byte[] b = new byte[size];
@@ -53,7 +54,8 @@ public class SimulatedReplicationBenchmark extends RaftkvBenchmark {
   @Setup(Level.Iteration)
   public void electLeader() {
     cluster = new SynchronousCluster(RaftConfig.preset(variant), clusterSize, 7);
-    leader = cluster.node(cluster.elect());
+    leaderId = cluster.elect();
+    leader = cluster.node(leaderId);
     // One entry so that every invocation, the first included, also carries a commit to followers.
     commitOne();
   }
@@ -63,7 +65,7 @@ public class SimulatedReplicationBenchmark extends RaftkvBenchmark {
     ProposeResult result = leader.propose(command);
     cluster.settle();
     if (!(result instanceof ProposeResult.Accepted accepted)
-        || cluster.appliedIndex(1) < accepted.lastIndex()) {
+        || cluster.appliedIndex(leaderId) < accepted.lastIndex()) {
       throw new IllegalStateException("the proposal did not commit: " + result + " " + leader);
     }
     return accepted.lastIndex();

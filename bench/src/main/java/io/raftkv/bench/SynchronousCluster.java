@@ -108,6 +108,7 @@ final class SynchronousCluster {
     if (ready.mustPersist()) {
       stores.get(i).persist(ready.hardState(), ready.entries());
     }
+    inFlight.addAll(ready.earlyMessages());
     inFlight.addAll(ready.messages());
     List<Entry> committed = ready.committedEntries();
     if (!committed.isEmpty()) {
