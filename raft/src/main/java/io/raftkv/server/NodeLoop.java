@@ -1,7 +1,6 @@
 package io.raftkv.server;
 
 import io.raftkv.core.Entry;
-import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftConfig;
@@ -13,12 +12,11 @@ import io.raftkv.fastpath.DurabilityLog;
 import io.raftkv.fastpath.FastPathReplica;
 import io.raftkv.fastpath.NilextEntry;
 import io.raftkv.fastpath.NilextId;
+import io.raftkv.fastpath.OrderedUpdates;
 import io.raftkv.kv.Applied;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvCommand;
-import io.raftkv.kv.KvRequest;
 import io.raftkv.kv.KvStateMachine;
-import io.raftkv.kv.MalformedCommandException;
 import io.raftkv.storage.DurabilityLogStore;
 import io.raftkv.storage.LogStore;
 import io.raftkv.storage.StoredDurabilityLog;
@@ -322,7 +320,7 @@ public final class NodeLoop implements AutoCloseable {
   private void handle(Inbound in) throws IOException {
     if (in instanceof Inbound.PeerMessage p) {
       if (fastPath != null && isDurabilityLogMessage(p.message())) {
-        fastPath.onMessage(p.message(), raft.term(), this::alreadyOrdered);
+        fastPath.onMessage(p.message(), raft.term(), OrderedUpdates.of(raft, kv));
       } else {
         raft.step(p.message());
       }
@@ -357,33 +355,12 @@ public final class NodeLoop implements AutoCloseable {
     pendingAcks.add(new PendingAck(r.from(), r.requestId(), accepted));
   }
 
-  /** Whether recovery may skip an update: applied already, or in the unapplied part of the log. */
-  private boolean alreadyOrdered(NilextId id) {
-    if (kv.lastSeq(id.clientId()) >= id.seq()) {
-      return true;
-    }
-    for (long i = kv.appliedIndex() + 1; i <= raft.lastIndex(); i++) {
-      Entry e = raft.entry(i);
-      if (e != null && e.type() == EntryType.COMMAND) {
-        try {
-          KvRequest q = KvCodec.decode(e.data());
-          if (q.clientId() == id.clientId() && q.seq() == id.seq()) {
-            return true;
-          }
-        } catch (MalformedCommandException ignored) {
-          // Not a request this node could have ordered.
-        }
-      }
-    }
-    return false;
-  }
-
   /**
    * Lets the fast-path replica see this iteration's role and term, and proposes what it ordered.
    */
   private void fastPathBeforeReadies() {
     if (fastPath != null) {
-      fastPath.afterInput(raft.term(), raft.role(), this::alreadyOrdered);
+      fastPath.afterInput(raft.term(), raft.role(), OrderedUpdates.of(raft, kv));
       proposeOrdered();
     }
   }

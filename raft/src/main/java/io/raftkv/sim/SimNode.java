@@ -1,7 +1,6 @@
 package io.raftkv.sim;
 
 import io.raftkv.core.Entry;
-import io.raftkv.core.EntryType;
 import io.raftkv.core.Message;
 import io.raftkv.core.ProposeResult;
 import io.raftkv.core.RaftConfig;
@@ -13,11 +12,11 @@ import io.raftkv.fastpath.DurabilityLog;
 import io.raftkv.fastpath.FastPathReplica;
 import io.raftkv.fastpath.NilextEntry;
 import io.raftkv.fastpath.NilextId;
+import io.raftkv.fastpath.OrderedUpdates;
 import io.raftkv.kv.Applied;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvRequest;
 import io.raftkv.kv.KvStateMachine;
-import io.raftkv.kv.MalformedCommandException;
 import io.raftkv.storage.StoredDurabilityLog;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -280,7 +279,7 @@ final class SimNode {
     }
     if (payload instanceof Message m) {
       if (fastPath != null && isDurabilityLogMessage(m)) {
-        fastPath.onMessage(m, raft.term(), this::alreadyOrdered);
+        fastPath.onMessage(m, raft.term(), OrderedUpdates.of(raft, kv));
       } else {
         raft.step(m);
       }
@@ -328,34 +327,12 @@ final class SimNode {
                 raft.leaderId())));
   }
 
-  /** Whether recovery may skip an update: applied already, or in the unapplied part of the log. */
-  private boolean alreadyOrdered(NilextId nid) {
-    if (kv.lastSeq(nid.clientId()) >= nid.seq()) {
-      return true;
-    }
-    for (long i = raft.lastIndex(); i > kv.appliedIndex(); i--) {
-      Entry e = raft.entry(i);
-      if (e == null || e.type() != EntryType.COMMAND) {
-        continue;
-      }
-      try {
-        KvRequest q = KvCodec.decode(e.data());
-        if (q.clientId() == nid.clientId() && q.seq() == nid.seq()) {
-          return true;
-        }
-      } catch (MalformedCommandException notARequest) {
-        // Nothing this node could have ordered.
-      }
-    }
-    return false;
-  }
-
   /** Lets the fast-path replica see the role and term, proposes what it ordered, takes outputs. */
   private void fastPathAfterInput() {
     if (fastPath == null) {
       return;
     }
-    fastPath.afterInput(raft.term(), raft.role(), this::alreadyOrdered);
+    fastPath.afterInput(raft.term(), raft.role(), OrderedUpdates.of(raft, kv));
     proposeOrdered();
     toPersist.addAll(fastPath.takeToPersist());
     fenceToPersist = Math.max(fenceToPersist, fastPath.takeFence());
