@@ -1,15 +1,19 @@
 package io.raftkv.load;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -23,36 +27,63 @@ final class CompareCommand {
           "\n",
           "usage: load-client.jar compare [options]",
           "  --clients 1,4,16,64        client counts of the sweep",
+          "  --jvm-warmup 15s           per configuration, before its first point: the workload",
+          "                             at --jvm-warmup-clients, thrown away (0s: none)",
+          "  --jvm-warmup-clients 16    clients of the JVM warm-up",
           ClusterOptions.USAGE);
+
+  /** Default JVM warm-up: long enough on the 2-core reference VM for C2 to settle on 5 nodes. */
+  static final Duration DEFAULT_JVM_WARMUP = Duration.ofSeconds(15);
+
+  static final int DEFAULT_JVM_WARMUP_CLIENTS = 16;
 
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
   private final ClusterOptions options;
   private final List<Integer> clients;
+  private final Duration jvmWarmup;
+  private final int jvmWarmupClients;
   private final PrintStream out;
 
-  private CompareCommand(ClusterOptions options, List<Integer> clients, PrintStream out) {
+  private CompareCommand(
+      ClusterOptions options,
+      List<Integer> clients,
+      Duration jvmWarmup,
+      int jvmWarmupClients,
+      PrintStream out) {
     this.options = options;
     this.clients = clients;
+    this.jvmWarmup = jvmWarmup;
+    this.jvmWarmupClients = jvmWarmupClients;
     this.out = out;
   }
 
   /** Parses {@code args} (after {@code compare}); the usage text goes with a thrown exception. */
   static CompareCommand parse(String[] args, PrintStream out) throws UsageException {
     List<Integer> clients = new ArrayList<>(List.of(1, 4, 16, 64));
+    Duration[] jvmWarmup = {DEFAULT_JVM_WARMUP};
+    int[] jvmWarmupClients = {DEFAULT_JVM_WARMUP_CLIENTS};
     ClusterOptions options =
         ClusterOptions.parse(
             "compare",
             args,
             (flag, value) -> {
-              if (!flag.equals("--clients")) {
-                return false;
+              switch (flag) {
+                case "--clients" -> {
+                  clients.clear();
+                  clients.addAll(parseClients(value));
+                }
+                case "--jvm-warmup" -> jvmWarmup[0] = LoadOptions.parseDuration(flag, value, true);
+                case "--jvm-warmup-clients" ->
+                    jvmWarmupClients[0] = LoadOptions.positiveInt(flag, value);
+                default -> {
+                  return false;
+                }
               }
-              clients.clear();
-              clients.addAll(parseClients(value));
               return true;
             });
-    return new CompareCommand(options, List.copyOf(clients), out);
+    return new CompareCommand(
+        options, List.copyOf(clients), jvmWarmup[0], jvmWarmupClients[0], out);
   }
 
   /** Parses {@code 1,4,16,64}: positive, distinct, in the order given. */
@@ -74,6 +105,54 @@ final class CompareCommand {
 
   List<Integer> clients() {
     return clients;
+  }
+
+  Duration jvmWarmup() {
+    return jvmWarmup;
+  }
+
+  int jvmWarmupClients() {
+    return jvmWarmupClients;
+  }
+
+  /**
+   * Runs the point workload at {@link #jvmWarmupClients} for {@link #jvmWarmup} and throws the
+   * results away. Every node is a fresh JVM; without this, the first point of a configuration
+   * (usually 1 client) would be measured while the JIT compilers of all the nodes still take a
+   * large share of the machine's cores, and at one client a short per-point warm-up sends too few
+   * requests to get the hot paths compiled at all.
+   */
+  private void warmUpJvms(LocalCluster cluster, ClusterConfig config)
+      throws IOException, InterruptedException {
+    if (jvmWarmup.isZero()) {
+      return;
+    }
+    Path scratch = Files.createTempDirectory("raftkv-jvm-warmup");
+    try {
+      LoadOptions warm =
+          options
+              .load()
+              .forPoint(cluster.clusterSpec(), jvmWarmupClients, scratch, config.fastPath())
+              .asJvmWarmup(jvmWarmupClients, jvmWarmup, scratch);
+      LoadRunner.Outcome o =
+          new LoadRunner(warm, new PrintStream(OutputStream.nullOutputStream())).run();
+      long ops = 0;
+      for (OpResult r : o.results()) {
+        ops += r.count();
+      }
+      out.printf(
+          Locale.ROOT,
+          "   JVM warm-up: %d clients for %d s, %d operations (thrown away)%n",
+          jvmWarmupClients,
+          jvmWarmup.toSeconds(),
+          ops);
+    } finally {
+      try (Stream<Path> files = Files.walk(scratch)) {
+        for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
   }
 
   /** Runs every point and writes the files; returns the points. */
@@ -106,6 +185,7 @@ final class CompareCommand {
           HistoryRecorder history = HistoryRecorder.openIn(options.history(), config.label())) {
         cluster.keepLogsIn(dir.resolve(config.label()).resolve("logs"));
         cluster.awaitLeader(LEADER_TIMEOUT);
+        warmUpJvms(cluster, config);
         startupNanos = Math.max(startupNanos, System.nanoTime() - t0);
         int clientBase = 0;
         for (int n : clients) {
@@ -133,7 +213,9 @@ final class CompareCommand {
           }
           clientBase += n;
           LoadRunner.Outcome o = runner.run();
-          points.add(new PointResult(config, n, o.info(), o.results(), probe.result(), pointDir));
+          points.add(
+              new PointResult(
+                  config, n, o.info(), o.results(), probe.result(), o.fastPath(), pointDir));
           done++;
         }
       }
@@ -149,6 +231,8 @@ final class CompareCommand {
             first.seed(),
             load.warmup().toMillis() / 1000.0,
             load.duration().toMillis() / 1000.0,
+            jvmWarmup.toMillis() / 1000.0,
+            jvmWarmup.isZero() ? 0 : jvmWarmupClients,
             first.jdk(),
             first.cores(),
             first.gitCommit(),

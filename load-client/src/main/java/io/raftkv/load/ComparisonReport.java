@@ -25,6 +25,8 @@ public final class ComparisonReport {
       long seed,
       double warmupSeconds,
       double durationSeconds,
+      double jvmWarmupSeconds,
+      int jvmWarmupClients,
       String jdk,
       int cores,
       String gitCommit,
@@ -32,7 +34,8 @@ public final class ComparisonReport {
 
   static final String CSV_HEADER =
       "config,variant,settings,flags,durability,nodes,clients,duration_s,count,errors,throughput,"
-          + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry";
+          + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry,"
+          + "fast_path_attempts,fast_path_completed";
 
   private ComparisonReport() {}
 
@@ -53,6 +56,8 @@ public final class ComparisonReport {
     Report.field(sb, 4, "workload", Report.quote(meta.workload()), true);
     Report.field(sb, 4, "seed", Long.toString(meta.seed()), true);
     Report.field(sb, 4, "warmup_s", Report.num(meta.warmupSeconds()), true);
+    Report.field(sb, 4, "jvm_warmup_s", Report.num(meta.jvmWarmupSeconds()), true);
+    Report.field(sb, 4, "jvm_warmup_clients", Integer.toString(meta.jvmWarmupClients()), true);
     Report.field(sb, 4, "duration_s", Report.num(meta.durationSeconds()), true);
     Report.field(sb, 4, "jdk", Report.quote(meta.jdk()), true);
     Report.field(sb, 4, "cores", Integer.toString(meta.cores()), true);
@@ -99,6 +104,9 @@ public final class ComparisonReport {
       double f = w.fsyncsPerEntry();
       Report.field(sb, 6, "fsyncs_per_entry", Double.isNaN(f) ? "null" : Report.num(f), true);
       Report.field(sb, 6, "leader_note", Report.quote(w.note()), true);
+      if (p.fastPath() != null) {
+        Report.field(sb, 6, "fast_path", Report.fastPathJson(p.fastPath()), true);
+      }
       Report.field(sb, 6, "dir", Report.quote(relative(p)), false);
       sb.append("    }").append(i + 1 < points.size() ? ",\n" : "\n");
     }
@@ -139,7 +147,9 @@ public final class ComparisonReport {
               Integer.toString(w.leaderId()),
               w.valid() ? Long.toString(w.fsyncs()) : "",
               w.valid() ? Long.toString(w.committed()) : "",
-              Double.isNaN(f) ? "" : Report.num(f)));
+              Double.isNaN(f) ? "" : Report.num(f),
+              p.fastPath() == null ? "" : Long.toString(p.fastPath().attempts()),
+              p.fastPath() == null ? "" : Long.toString(p.fastPath().completed())));
       sb.append('\n');
     }
     return sb.toString();
@@ -158,13 +168,20 @@ public final class ComparisonReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%d nodes, durability `%s`, link delay %s, workload `%s` (seed %d); %.0f s warm-up and"
-                + " %.0f s measured per point; %s, %d cores, commit `%s`, %s.%n%n",
+            "%d nodes, durability `%s`, link delay %s, workload `%s` (seed %d); %s%.0f s warm-up"
+                + " and %.0f s measured per point; %s, %d cores, commit `%s`, %s.%n%n",
             meta.nodes(),
             meta.durability(),
             meta.linkDelay(),
             meta.workload(),
             meta.seed(),
+            meta.jvmWarmupSeconds() > 0
+                ? String.format(
+                    Locale.ROOT,
+                    "each cluster's JVMs warmed up for %.0f s at %d clients first, then ",
+                    meta.jvmWarmupSeconds(),
+                    meta.jvmWarmupClients())
+                : "",
             meta.warmupSeconds(),
             meta.durationSeconds(),
             meta.jdk(),
@@ -176,17 +193,19 @@ public final class ComparisonReport {
             + " operation type together, in milliseconds, from HdrHistogram. Errors: failed"
             + " measured operations (kinds in `summary.json`). fsyncs/entry: the leader's fsyncs"
             + " divided by the log entries it committed during the measured window (blank if the"
-            + " leader changed).\n\n");
+            + " leader changed). fast path: the share of the client's fast-path updates that"
+            + " completed on a supermajority, the rest fell back to the leader (blank: fast path"
+            + " off).\n\n");
     sb.append("| config | flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
-        .append(" fsyncs/entry |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append(" fsyncs/entry | fast path |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (PointResult p : points) {
       Histogram h = p.latency();
       double f = p.leader().fsyncsPerEntry();
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s |%n",
+              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s | %s |%n",
               p.config().label(),
               p.config().settingsText().isEmpty()
                   ? p.config().variant()
@@ -198,7 +217,8 @@ public final class ComparisonReport {
               Report.micros(h, 99.9) / 1000,
               maxMicros(h) / 1000,
               p.errors(),
-              Double.isNaN(f) ? "" : String.format(Locale.ROOT, "%.3f", f)));
+              Double.isNaN(f) ? "" : String.format(Locale.ROOT, "%.3f", f),
+              p.fastPath() == null ? "" : Report.fastPathShare(p.fastPath())));
     }
     sb.append(
         "\nPlots: `throughput-vs-clients.png`, `p99-vs-clients.png`,"

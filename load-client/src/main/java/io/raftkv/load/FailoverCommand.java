@@ -166,6 +166,7 @@ final class FailoverCommand {
                 outcome.info(),
                 outcome.results(),
                 LeaderWindow.missing(leader, "the leader was killed during the window"),
+                outcome.fastPath(),
                 dir);
         Result result =
             new Result(

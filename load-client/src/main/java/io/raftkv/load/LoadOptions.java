@@ -57,6 +57,28 @@ public record LoadOptions(
           "  --client-delay 0ms         emulated one-way delay before each request is sent",
           "  --fast-path off            on: put/delete/multiPut to every node first (fastpath)");
 
+  /**
+   * This load as a JVM warm-up of {@code duration}: closed loop at {@code clients}, nothing left
+   * out as warm-up (all of it is thrown away), written to {@code out}.
+   */
+  LoadOptions asJvmWarmup(int clients, Duration duration, Path out) {
+    return new LoadOptions(
+        cluster,
+        clients,
+        workload,
+        seed,
+        Duration.ZERO,
+        duration,
+        0,
+        0,
+        out,
+        timeout,
+        ioThreads,
+        null,
+        clientDelay,
+        fastPath);
+  }
+
   /** Parses the arguments after {@code run}. */
   public static LoadOptions parse(String[] args) throws UsageException {
     String cluster = null;

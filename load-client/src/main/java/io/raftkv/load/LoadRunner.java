@@ -2,6 +2,7 @@ package io.raftkv.load;
 
 import io.raftkv.client.ClientConnectionPool;
 import io.raftkv.client.ClientOptions;
+import io.raftkv.client.FastPathStats;
 import io.raftkv.client.InvalidCommandException;
 import io.raftkv.client.NoQuorumException;
 import io.raftkv.client.OutcomeUnknownException;
@@ -59,6 +60,8 @@ public final class LoadRunner {
   private long measureStart;
   private long measureEnd;
   private volatile boolean stopping;
+  // The pool's fast-path counters when the measured window opened (timer thread writes).
+  private volatile FastPathStats fastPathAtStart;
   private final List<OperationObserver> observers = new ArrayList<>();
   private Runnable atMeasureStart = () -> {};
   private Runnable atMeasureEnd = () -> {};
@@ -85,7 +88,7 @@ public final class LoadRunner {
   }
 
   /** The result of a run; the files are already written. */
-  public record Outcome(RunInfo info, List<OpResult> results, Path dir) {}
+  public record Outcome(RunInfo info, List<OpResult> results, FastPathStats fastPath, Path dir) {}
 
   /**
    * Runs the load, writes the files to {@code --out} (and the history to {@code --history}) and
@@ -132,6 +135,7 @@ public final class LoadRunner {
             .withFastPath(options.fastPath(), FAST_PATH_TIMEOUT);
     int clusterSize = clientOptions.cluster().size();
     finished = new CountDownLatch(options.clients());
+    FastPathStats fastPath;
     try (ClientConnectionPool pool = ClientConnectionPool.open(clientOptions)) {
       long start = System.nanoTime();
       measureStart = start + options.warmup().toNanos();
@@ -149,6 +153,7 @@ public final class LoadRunner {
                 for (OpStats s : stats.values()) {
                   s.startMeasuredIntervals();
                 }
+                fastPathAtStart = pool.fastPathStats();
                 atMeasureStart.run();
               },
               options.warmup().toNanos(),
@@ -174,6 +179,12 @@ public final class LoadRunner {
       if (!done) {
         out.println("warning: some clients did not finish in time; their operations are missing");
       }
+      FastPathStats atStart = fastPathAtStart;
+      fastPath =
+          options.fastPath()
+              ? pool.fastPathStats()
+                  .minus(atStart == null ? new FastPathStats(0, 0, 0, 0) : atStart)
+              : null;
       try {
         timer.submit(() -> roll(previous)).get();
       } catch (ExecutionException e) {
@@ -205,10 +216,10 @@ public final class LoadRunner {
             Runtime.getRuntime().availableProcessors(),
             gitCommit(),
             Instant.ofEpochMilli(startMillis).toString());
-    Report.write(dir, info, results);
-    out.print(Report.console(info, results));
+    Report.write(dir, info, results, fastPath);
+    out.print(Report.console(info, results, fastPath));
     out.println("results in " + dir);
-    return new Outcome(info, results, dir);
+    return new Outcome(info, results, fastPath, dir);
   }
 
   /** Waits until a measured-window hook has run, so its effect is visible after the run. */

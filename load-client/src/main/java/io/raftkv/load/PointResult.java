@@ -1,5 +1,6 @@
 package io.raftkv.load;
 
+import io.raftkv.client.FastPathStats;
 import java.nio.file.Path;
 import java.util.List;
 import org.HdrHistogram.Histogram;
@@ -8,6 +9,8 @@ import org.HdrHistogram.Histogram;
  * One measured point of a comparison: a configuration at a client count, its per-operation results
  * and the leader's counters over the measured window.
  *
+ * @param fastPath the client's fast-path counters over the measured window, or null when the fast
+ *     path was off
  * @param dir where the point's raw files ({@code .hgrm}, {@code .hlog}, {@code summary.json}) are
  */
 public record PointResult(
@@ -16,6 +19,7 @@ public record PointResult(
     RunInfo info,
     List<OpResult> results,
     LeaderWindow leader,
+    FastPathStats fastPath,
     Path dir) {
 
   /** Successful measured operations, all types. */

@@ -1,5 +1,6 @@
 package io.raftkv.load;
 
+import io.raftkv.client.FastPathStats;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,15 @@ public final class Report {
 
   /** Writes {@code <op>.hgrm} (and {@code <op>-uncorrected.hgrm}) and {@code summary.json}. */
   public static void write(Path dir, RunInfo info, List<OpResult> results) throws IOException {
+    write(dir, info, results, null);
+  }
+
+  /**
+   * As {@link #write(Path, RunInfo, List)}, with the client's fast-path counters of the measured
+   * window in {@code summary.json} ({@code fastPath} null: the fast path was off).
+   */
+  public static void write(Path dir, RunInfo info, List<OpResult> results, FastPathStats fastPath)
+      throws IOException {
     Files.createDirectories(dir);
     for (OpResult r : results) {
       writeHgrm(dir.resolve(r.label() + ".hgrm"), r.histogram());
@@ -28,7 +38,7 @@ public final class Report {
         writeHgrm(dir.resolve(r.label() + "-uncorrected.hgrm"), r.uncorrected());
       }
     }
-    Files.writeString(dir.resolve("summary.json"), summaryJson(info, results));
+    Files.writeString(dir.resolve("summary.json"), summaryJson(info, results, fastPath));
   }
 
   /** The percentile distribution in microseconds, as HdrHistogram prints it. */
@@ -41,6 +51,11 @@ public final class Report {
 
   /** The summary as hand-written JSON; latencies in microseconds. */
   public static String summaryJson(RunInfo info, List<OpResult> results) {
+    return summaryJson(info, results, null);
+  }
+
+  /** As {@link #summaryJson(RunInfo, List)}, with {@code "fast_path"} unless it is null. */
+  public static String summaryJson(RunInfo info, List<OpResult> results, FastPathStats fastPath) {
     StringBuilder sb = new StringBuilder();
     sb.append("{\n  \"run\": {\n");
     field(sb, 4, "cluster_size", Integer.toString(info.clusterSize()), true);
@@ -66,7 +81,11 @@ public final class Report {
     field(sb, 4, "count", Long.toString(count), true);
     field(sb, 4, "errors", Long.toString(errors), true);
     field(sb, 4, "throughput", num(throughput(count, info.measuredSeconds())), false);
-    sb.append("  },\n  \"ops\": {\n");
+    sb.append("  },\n");
+    if (fastPath != null) {
+      sb.append("  \"fast_path\": ").append(fastPathJson(fastPath)).append(",\n");
+    }
+    sb.append("  \"ops\": {\n");
     for (int i = 0; i < results.size(); i++) {
       OpResult r = results.get(i);
       sb.append("    ").append(quote(r.label())).append(": {\n");
@@ -87,6 +106,24 @@ public final class Report {
     }
     sb.append("  }\n}\n");
     return sb.toString();
+  }
+
+  /** The fast-path counters as one JSON object. */
+  static String fastPathJson(FastPathStats f) {
+    return String.format(
+        Locale.ROOT,
+        "{\"attempts\": %d, \"completed\": %d, \"refused\": %d, \"timed_out\": %d}",
+        f.attempts(),
+        f.completed(),
+        f.refused(),
+        f.timedOut());
+  }
+
+  /** The share of fast-path attempts that completed on the fast path, as {@code 97.5%}. */
+  static String fastPathShare(FastPathStats f) {
+    return f.attempts() == 0
+        ? "0 attempts"
+        : String.format(Locale.ROOT, "%.1f%%", 100.0 * f.completed() / f.attempts());
   }
 
   /** Successful operations per second of measured wall time. */
@@ -147,6 +184,11 @@ public final class Report {
 
   /** The console table: throughput and percentiles per op, errors by kind. */
   public static String console(RunInfo info, List<OpResult> results) {
+    return console(info, results, null);
+  }
+
+  /** As {@link #console(RunInfo, List)}, with a line on the fast path unless it is null. */
+  public static String console(RunInfo info, List<OpResult> results, FastPathStats fastPath) {
     StringBuilder sb = new StringBuilder();
     sb.append(
         String.format(
@@ -201,6 +243,17 @@ public final class Report {
             "total     %10d ops, %.1f ops/s%n",
             total,
             throughput(total, info.measuredSeconds())));
+    if (fastPath != null) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "fast path %10d attempts, %s completed on it, %d fell back (%d refused, %d timed out)%n",
+              fastPath.attempts(),
+              fastPathShare(fastPath),
+              fastPath.fellBack(),
+              fastPath.refused(),
+              fastPath.timedOut()));
+    }
     return sb.toString();
   }
 }

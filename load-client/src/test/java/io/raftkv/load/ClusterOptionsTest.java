@@ -50,6 +50,8 @@ class ClusterOptionsTest {
       assertEquals(Map.of(), config.settings());
     }
     assertEquals(List.of(1, 4, 16, 64), c.clients());
+    assertEquals(Duration.ofSeconds(15), c.jvmWarmup());
+    assertEquals(16, c.jvmWarmupClients());
     assertEquals("fsync", o.durability());
     assertEquals(3, o.nodes());
     assertEquals(Duration.ofSeconds(10), o.load().duration());
@@ -154,6 +156,27 @@ class ClusterOptionsTest {
         () ->
             CompareCommand.parse(
                 new String[] {"--raft-jar", dir.resolve("none").toString()}, quiet));
+  }
+
+  @Test
+  void jvmWarmupCanBeShortenedOrTurnedOffButNotNegative() throws UsageException {
+    CompareCommand c = compare("--jvm-warmup", "0s", "--jvm-warmup-clients", "4");
+    assertEquals(Duration.ZERO, c.jvmWarmup());
+    assertEquals(4, c.jvmWarmupClients());
+    assertEquals(Duration.ofMillis(2500), compare("--jvm-warmup", "2500ms").jvmWarmup());
+    for (String[] args :
+        List.of(
+            new String[] {"--jvm-warmup", "-1s"},
+            new String[] {"--jvm-warmup", "soon"},
+            new String[] {"--jvm-warmup-clients", "0"})) {
+      assertThrows(UsageException.class, () -> compare(args), String.join(" ", args));
+    }
+    // The warm-up belongs to compare; failover has no such flag.
+    assertThrows(
+        UsageException.class,
+        () ->
+            FailoverCommand.parse(
+                new String[] {"--raft-jar", jar.toString(), "--jvm-warmup", "1s"}, quiet));
   }
 
   @Test

@@ -41,6 +41,10 @@ class CompareIT {
             "2s",
             "--warmup",
             "1s",
+            "--jvm-warmup",
+            "1s",
+            "--jvm-warmup-clients",
+            "2",
             "--durability",
             "memory",
             "--keys",
@@ -51,11 +55,16 @@ class CompareIT {
     assertEquals(0, run.exitCode(), text);
     assertTrue(text.contains("point 4 of 4"), text);
     assertEquals(
+        CONFIGS.size(),
+        text.lines().filter(l -> l.contains("JVM warm-up: 2 clients for 1 s")).count(),
+        text);
+    assertEquals(
         0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), "children");
 
     Map<?, ?> root =
         (Map<?, ?>) new ReportTest.JsonCheck(Files.readString(out.resolve("summary.json"))).parse();
     assertEquals("memory", ((Map<?, ?>) root.get("run")).get("durability"));
+    assertEquals(1.0, ((Map<?, ?>) root.get("run")).get("jvm_warmup_s"));
     List<?> points = (List<?>) root.get("points");
     assertEquals(CONFIGS.size() * CLIENTS.size(), points.size());
     for (Object o : points) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.client.FastPathStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,25 @@ class ComparisonReportTest {
 
   static ComparisonReport.Meta meta() {
     return new ComparisonReport.Meta(
-        "compare", "fsync", 3, "none", "put=50,get=50", 1, 1, 2, "jdk", 2, "abc", "2026-01-01");
+        "compare",
+        "fsync",
+        3,
+        "none",
+        "put=50,get=50",
+        1,
+        1,
+        2,
+        15,
+        16,
+        "jdk",
+        2,
+        "abc",
+        "2026-01-01");
   }
 
   /** Put latencies 1..1000 us, get 10..2009 us, 2 no_quorum errors on put; 2 s measured. */
-  static PointResult point(ClusterConfig config, int clients, LeaderWindow leader) {
+  static PointResult point(
+      ClusterConfig config, int clients, LeaderWindow leader, FastPathStats fastPath) {
     List<OpResult> results =
         List.of(
             new OpResult("put", ReportTest.linear(1, 1000), null, Map.of("no_quorum", 2L)),
@@ -37,13 +52,18 @@ class ComparisonReportTest {
         ReportTest.info(2.0),
         results,
         leader,
+        fastPath,
         Path.of(config.label(), "c" + clients));
   }
 
   static List<PointResult> points() {
     return List.of(
-        point(VANILLA, 1, new LeaderWindow(1, true, 1500, 3000, "")),
-        point(BATCHING, 1, LeaderWindow.missing(2, "the leader's term changed during the window")));
+        point(VANILLA, 1, new LeaderWindow(1, true, 1500, 3000, ""), null),
+        point(
+            BATCHING,
+            1,
+            LeaderWindow.missing(2, "the leader's term changed during the window"),
+            new FastPathStats(200, 150, 40, 10)));
   }
 
   @Test
@@ -61,6 +81,7 @@ class ComparisonReportTest {
             "jdk",
             "cores",
             "git_commit",
+            "jvm_warmup_s",
             "date")) {
       assertTrue(run.containsKey(key), key);
     }
@@ -83,6 +104,12 @@ class ComparisonReportTest {
     Map<?, ?> second = (Map<?, ?>) list.get(1);
     assertEquals("batching=true", second.get("settings"));
     assertNull(second.get("fsyncs_per_entry"));
+    assertNull(first.get("fast_path"), "no fast-path counters when it was off");
+    Map<?, ?> fast = (Map<?, ?>) second.get("fast_path");
+    assertEquals(200.0, fast.get("attempts"));
+    assertEquals(150.0, fast.get("completed"));
+    assertEquals(40.0, fast.get("refused"));
+    assertEquals(10.0, fast.get("timed_out"));
     assertTrue(((String) second.get("flags")).contains("batching=true"));
   }
 
@@ -99,8 +126,8 @@ class ComparisonReportTest {
       assertEquals(columns, unquoted.split(",", -1).length, line);
     }
     assertTrue(lines.get(1).startsWith("vanilla,vanilla,,"));
-    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500"), lines.get(1));
-    assertTrue(lines.get(2).endsWith(",2,,,"), lines.get(2));
+    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500,,"), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",2,,,,200,150"), lines.get(2));
     assertEquals("\"a,b\"", ComparisonReport.csvText("a,b"));
     assertEquals("\"say \"\"hi\"\"\"", ComparisonReport.csvText("say \"hi\""));
   }
@@ -112,8 +139,11 @@ class ComparisonReportTest {
     assertTrue(md.contains("| config | flags | clients | ops/s |"), md);
     // 3000 ops in 2 s; p50 of 1..1000 and 10..2009 together is about 0.67 ms.
     assertTrue(md.contains("| vanilla | vanilla | 1 | 1500 |"), md);
-    assertTrue(md.contains("| 2 | 0.500 |"), md);
+    assertTrue(md.contains("| 2 | 0.500 |  |"), md);
+    // 150 of 200 fast-path attempts completed on the fast path.
+    assertTrue(md.contains("| 2 |  | 75.0% |"), md);
     assertTrue(md.contains("| vanilla+batching | vanilla + batching=true | 1 | 1500 |"), md);
     assertTrue(md.contains("durability `fsync`"), md);
+    assertTrue(md.contains("warmed up for 15 s at 16 clients first"), md);
   }
 }

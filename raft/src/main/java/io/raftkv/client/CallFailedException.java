@@ -10,10 +10,21 @@ final class CallFailedException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final boolean maybeDelivered;
+  private final boolean timedOut;
 
   CallFailedException(String message, boolean maybeDelivered) {
+    this(message, maybeDelivered, false);
+  }
+
+  CallFailedException(String message, boolean maybeDelivered, boolean timedOut) {
     super(message, null, false, false);
     this.maybeDelivered = maybeDelivered;
+    this.timedOut = timedOut;
+  }
+
+  /** Whether the attempt ended because its per-attempt timeout ran out (not a lost connection). */
+  boolean timedOut() {
+    return timedOut;
   }
 
   boolean maybeDelivered() {

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 
 /**
@@ -41,6 +42,10 @@ public final class ClientConnectionPool implements AutoCloseable {
   private final AtomicLong nextRequestId = new AtomicLong(1);
   private final AtomicReference<String> leaderHint = new AtomicReference<>();
   private final AtomicLong believedTerm = new AtomicLong();
+  private final LongAdder fastPathAttempts = new LongAdder();
+  private final LongAdder fastPathCompleted = new LongAdder();
+  private final LongAdder fastPathRefused = new LongAdder();
+  private final LongAdder fastPathTimedOut = new LongAdder();
   private volatile boolean closed;
 
   private ClientConnectionPool(ClientOptions options) {
@@ -118,6 +123,25 @@ public final class ClientConnectionPool implements AutoCloseable {
 
   void observeTerm(long term) {
     believedTerm.accumulateAndGet(term, Math::max);
+  }
+
+  /** What the fast path of this pool's sessions did so far (all zero without the fast path). */
+  public FastPathStats fastPathStats() {
+    return new FastPathStats(
+        fastPathAttempts.sum(),
+        fastPathCompleted.sum(),
+        fastPathRefused.sum(),
+        fastPathTimedOut.sum());
+  }
+
+  /** Counts one fast-path attempt's outcome, once, when it is decided. */
+  void fastPathOutcome(FastPathCall.Outcome outcome) {
+    fastPathAttempts.increment();
+    switch (outcome) {
+      case COMPLETED -> fastPathCompleted.increment();
+      case REFUSED -> fastPathRefused.increment();
+      case TIMED_OUT -> fastPathTimedOut.increment();
+    }
   }
 
   /** The address of the node that last answered as leader, or null. */

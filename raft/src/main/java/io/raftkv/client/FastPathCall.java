@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
  * <em>same</em> request on the ordered path, so the session applies it once whichever copies reach
  * the log.
  *
+ * <p>Each attempt's outcome is counted once in the pool's {@link FastPathStats}: completed, refused
+ * (a supermajority became impossible from the answers or lost connections) or timed out (some
+ * answer was still missing after the timeout).
+ *
  * <p>Answers arrive on the pool's event loop threads; the tracker is guarded by this object.
  */
 final class FastPathCall {
@@ -27,6 +31,14 @@ final class FastPathCall {
   private final FastPathAcks acks;
   private final CompletableFuture<Boolean> done = new CompletableFuture<>();
   private int outstanding;
+  private boolean sawTimeout;
+
+  /** How one attempt ended. */
+  enum Outcome {
+    COMPLETED,
+    REFUSED,
+    TIMED_OUT
+  }
 
   FastPathCall(ClientConnectionPool pool, KvRequest request) {
     this.pool = pool;
@@ -46,13 +58,16 @@ final class FastPathCall {
     for (Map.Entry<Integer, String> node : cluster.entrySet()) {
       var unused =
           pool.call(node.getValue(), id -> new Frame.NilextRequest(id, term, payload), timeout)
-              .whenComplete((reply, err) -> onAnswer(node.getKey(), node.getValue(), reply));
+              .whenComplete((reply, err) -> onAnswer(node.getKey(), node.getValue(), reply, err));
     }
     return done;
   }
 
-  private synchronized void onAnswer(int nodeId, String address, Frame reply) {
+  private synchronized void onAnswer(int nodeId, String address, Frame reply, Throwable err) {
     outstanding--;
+    if (err instanceof CallFailedException f && f.timedOut()) {
+      sawTimeout = true;
+    }
     if (reply instanceof Frame.NilextAck a && a.nodeId() == nodeId) {
       pool.observeTerm(a.term());
       if (a.leader()) {
@@ -61,13 +76,19 @@ final class FastPathCall {
       FastPathAcks.Decision d =
           acks.add(new FastPathAck(nodeId, a.term(), a.leader(), a.accepted()));
       if (d == FastPathAcks.Decision.COMPLETE) {
-        done.complete(true);
+        finish(Outcome.COMPLETED);
       } else if (d == FastPathAcks.Decision.FALL_BACK) {
-        done.complete(false);
+        finish(Outcome.REFUSED);
       }
     }
     if (outstanding == 0) {
-      done.complete(false);
+      finish(sawTimeout ? Outcome.TIMED_OUT : Outcome.REFUSED);
+    }
+  }
+
+  private void finish(Outcome outcome) {
+    if (done.complete(outcome == Outcome.COMPLETED)) {
+      pool.fastPathOutcome(outcome);
     }
   }
 }

@@ -131,7 +131,9 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
                 () ->
                     fail(
                         requestId,
-                        "no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"),
+                        "no answer within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms",
+                        true,
+                        true),
                 timeoutNanos,
                 TimeUnit.NANOSECONDS);
     var unused =
@@ -150,7 +152,7 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
                       w -> {
                         if (!w.isSuccess()) {
                           // No whole frame left: the node cannot have executed it.
-                          fail(requestId, "write failed: " + describe(w.cause()), false);
+                          fail(requestId, "write failed: " + describe(w.cause()), false, false);
                         }
                       });
             });
@@ -238,20 +240,21 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   }
 
   private void fail(long requestId, String reason) {
-    fail(requestId, reason, true);
+    fail(requestId, reason, true, false);
   }
 
   /**
    * Fails a waiting request. It may have been delivered if its write had started, unless {@code
-   * mayHaveWritten} is false (the write itself failed, so no whole frame left).
+   * mayHaveWritten} is false (the write itself failed, so no whole frame left); {@code timedOut}
+   * says the per-attempt timeout ended it.
    */
-  private void fail(long requestId, String reason, boolean mayHaveWritten) {
+  private void fail(long requestId, String reason, boolean mayHaveWritten, boolean timedOut) {
     Pending p = pending.remove(requestId);
     if (p != null) {
       boolean written = p.state.getAndSet(Pending.DONE) == Pending.WRITTEN;
       cancelTimeout(p);
       p.future.completeExceptionally(
-          new CallFailedException(address + ": " + reason, written && mayHaveWritten));
+          new CallFailedException(address + ": " + reason, written && mayHaveWritten, timedOut));
     }
   }
 

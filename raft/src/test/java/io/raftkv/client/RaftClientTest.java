@@ -262,6 +262,57 @@ class RaftClientTest {
         "the update was not tried on the fast path first");
   }
 
+  /** A single fast-path node that answers every NilextRequest with {@code accepted}, as leader. */
+  private static FakeNode.Script fastPathNode(int id, boolean accepted, Map<Bytes, Bytes> store) {
+    return (node, request, n) ->
+        request instanceof Frame.NilextRequest r
+            ? new FakeNode.Reply(
+                new Frame.NilextAck(r.requestId(), id, Math.max(1, r.term()), true, accepted, id))
+            : new FakeNode.Reply(FakeNode.answer(store, request));
+  }
+
+  private ClientConnectionPool fastPathPool(FakeNode node) {
+    ClientConnectionPool pool =
+        ClientConnectionPool.open(
+            ClientOptions.of(Map.of(1, node.address()))
+                .withRequestTimeout(Duration.ofMillis(300))
+                .withOperationDeadline(Duration.ofMillis(1500))
+                .withRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
+                .withFastPath(true, Duration.ofMillis(50)));
+    toClose.add(pool);
+    return pool;
+  }
+
+  /**
+   * The pool counts each fast-path attempt once, by how it ended. One node is a supermajority of
+   * one; the first attempt carries term 0 (none known yet), so it is refused whatever the node says
+   * and teaches the pool the term.
+   */
+  @Test
+  void fastPathStatsCountEachAttemptByHowItEnded() throws Exception {
+    FakeNode accepting = node(fastPathNode(1, true, FakeNode.store()));
+    ClientConnectionPool pool = fastPathPool(accepting);
+    RaftClient c = pool.newSession();
+    await(c.put(K, V));
+    await(c.put(K, V));
+    await(c.delete(K));
+    assertEquals(new FastPathStats(3, 2, 1, 0), pool.fastPathStats());
+
+    FakeNode refusing = node(fastPathNode(1, false, FakeNode.store()));
+    ClientConnectionPool refused = fastPathPool(refusing);
+    RaftClient r = refused.newSession();
+    await(r.put(K, V));
+    await(r.put(K, V));
+    assertEquals(new FastPathStats(2, 0, 2, 0), refused.fastPathStats());
+    assertEquals(2, refusing.kvRequests().size(), "both fell back to the ordered path");
+
+    FakeNode silent = node(FakeNode.silent());
+    ClientConnectionPool timedOut = fastPathPool(silent);
+    assertInstanceOf(OutcomeUnknownException.class, failure(timedOut.newSession().put(K, V)));
+    assertEquals(new FastPathStats(1, 0, 0, 1), timedOut.fastPathStats());
+    assertEquals(1, timedOut.fastPathStats().fellBack());
+  }
+
   @Test
   void unreachableClusterFailsUpdatesWithNoQuorum() throws Exception {
     String closed1 = closedPort();

@@ -1,0 +1,28 @@
+package io.raftkv.client;
+
+/**
+ * What the fast path of one {@link ClientConnectionPool} did so far: of {@code attempts} updates
+ * sent to every node, {@code completed} completed on a supermajority (one round trip) and {@code
+ * fellBack} went on to the leader's ordered path, either because a supermajority had become
+ * impossible ({@code refused}: a node refused, answered in another term, or was unreachable) or
+ * because answers were still missing after {@link ClientOptions#fastPathTimeout()} ({@code
+ * timedOut}).
+ *
+ * <p>Invariant once no attempt is in flight: {@code attempts == completed + fellBack} and {@code
+ * fellBack == refused + timedOut}.
+ */
+public record FastPathStats(long attempts, long completed, long refused, long timedOut) {
+  /** Attempts that fell back to the ordered path. */
+  public long fellBack() {
+    return refused + timedOut;
+  }
+
+  /** {@code this} minus an earlier reading of the same pool: what happened in between. */
+  public FastPathStats minus(FastPathStats earlier) {
+    return new FastPathStats(
+        attempts - earlier.attempts,
+        completed - earlier.completed,
+        refused - earlier.refused,
+        timedOut - earlier.timedOut);
+  }
+}
