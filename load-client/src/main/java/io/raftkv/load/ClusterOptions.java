@@ -47,7 +47,8 @@ public record ClusterOptions(
           "--duration",
           "--rate",
           "--timeout",
-          "--io-threads");
+          "--io-threads",
+          "--fast-path-max-in-flight");
 
   static final String USAGE =
       String.join(
@@ -69,7 +70,7 @@ public record ClusterOptions(
           "  --out DIR                  output directory (default results/<date>-<time>-<command>)",
           "  --history DIR              one JSON-lines history per configuration, for check",
           "  --mix, --keys, --distribution, --seed, --value-size, --warmup, --duration, --rate,",
-          "  --timeout, --io-threads    as for run");
+          "  --timeout, --io-threads, --fast-path-max-in-flight  as for run");
 
   /** Handles the flags of one command; returns false for a flag it does not know. */
   interface CommandFlags {

@@ -35,7 +35,7 @@ public final class ComparisonReport {
   static final String CSV_HEADER =
       "config,variant,settings,flags,durability,nodes,clients,duration_s,count,errors,throughput,"
           + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry,"
-          + "fast_path_attempts,fast_path_completed";
+          + "fast_path_attempts,fast_path_completed,fast_path_bypassed";
 
   private ComparisonReport() {}
 
@@ -149,7 +149,8 @@ public final class ComparisonReport {
               w.valid() ? Long.toString(w.committed()) : "",
               Double.isNaN(f) ? "" : Report.num(f),
               p.fastPath() == null ? "" : Long.toString(p.fastPath().attempts()),
-              p.fastPath() == null ? "" : Long.toString(p.fastPath().completed())));
+              p.fastPath() == null ? "" : Long.toString(p.fastPath().completed()),
+              p.fastPath() == null ? "" : Long.toString(p.fastPath().bypassed())));
       sb.append('\n');
     }
     return sb.toString();
@@ -193,9 +194,9 @@ public final class ComparisonReport {
             + " operation type together, in milliseconds, from HdrHistogram. Errors: failed"
             + " measured operations (kinds in `summary.json`). fsyncs/entry: the leader's fsyncs"
             + " divided by the log entries it committed during the measured window (blank if the"
-            + " leader changed). fast path: the share of the client's fast-path updates that"
-            + " completed on a supermajority, the rest fell back to the leader (blank: fast path"
-            + " off).\n\n");
+            + " leader changed). fast path: the share of the client's puts, deletes and multiPuts"
+            + " that completed on a supermajority; the rest fell back to the leader or went to it"
+            + " at once past the client's in-flight limit (blank: fast path off).\n\n");
     sb.append("| config | flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
         .append(" fsyncs/entry | fast path |\n");
     sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

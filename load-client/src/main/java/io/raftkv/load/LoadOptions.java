@@ -16,6 +16,8 @@ import java.util.Map;
  * @param rate target operations per second per client (paced mode), or 0 for closed loop
  * @param history file to record every operation in (DESIGN.md's JSON-lines format), or null
  * @param fastPath send put, delete and multiPut on the fast path ({@code fastpath} variant)
+ * @param fastPathMaxInFlight the client's fast-path in-flight limit ({@link
+ *     io.raftkv.client.ClientOptions#fastPathMaxInFlight()}); 0 for none
  * @param clientDelay emulated one-way delay before each request leaves the client (the request leg
  *     of a link whose reply leg the server delays with its own {@code --link-delay}); zero for none
  */
@@ -33,7 +35,8 @@ public record LoadOptions(
     int ioThreads,
     Path history,
     Duration clientDelay,
-    boolean fastPath) {
+    boolean fastPath,
+    int fastPathMaxInFlight) {
 
   static final String USAGE =
       String.join(
@@ -55,7 +58,10 @@ public record LoadOptions(
           "  --io-threads 2             client event loop threads",
           "  --history FILE             record every operation as JSON lines (for check)",
           "  --client-delay 0ms         emulated one-way delay before each request is sent",
-          "  --fast-path off            on: put/delete/multiPut to every node first (fastpath)");
+          "  --fast-path off            on: put/delete/multiPut to every node first (fastpath)",
+          "  --fast-path-max-in-flight "
+              + ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT
+              + "  fast-path attempts in flight at most; more go to the leader (0: no limit)");
 
   /**
    * This load as a JVM warm-up of {@code duration}: closed loop at {@code clients}, nothing left
@@ -76,7 +82,8 @@ public record LoadOptions(
         ioThreads,
         null,
         clientDelay,
-        fastPath);
+        fastPath,
+        fastPathMaxInFlight);
   }
 
   /** Parses the arguments after {@code run}. */
@@ -98,6 +105,7 @@ public record LoadOptions(
     Path history = null;
     Duration clientDelay = Duration.ZERO;
     boolean fastPath = false;
+    int fastPathMaxInFlight = ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT;
     for (Flags.Flag f : Flags.split(args)) {
       String flag = f.name();
       String value = f.value();
@@ -124,6 +132,7 @@ public record LoadOptions(
         case "--history" -> history = Path.of(value);
         case "--client-delay" -> clientDelay = parseDuration(flag, value, true);
         case "--fast-path" -> fastPath = onOff(flag, value);
+        case "--fast-path-max-in-flight" -> fastPathMaxInFlight = nonNegativeInt(flag, value);
         default -> throw new UsageException("unknown flag: " + flag);
       }
     }
@@ -163,7 +172,8 @@ public record LoadOptions(
         ioThreads,
         history,
         clientDelay,
-        fastPath);
+        fastPath,
+        fastPathMaxInFlight);
   }
 
   /**
@@ -185,7 +195,8 @@ public record LoadOptions(
         ioThreads,
         null,
         clientDelay,
-        fastPath);
+        fastPath,
+        fastPathMaxInFlight);
   }
 
   private static boolean onOff(String flag, String value) throws UsageException {

@@ -132,7 +132,8 @@ public final class LoadRunner {
             // The request leg of an emulated link, on every connection (the server delays the
             // reply leg itself); the fast path's copies to every node are delayed alike.
             .withLinkDelay(options.clientDelay())
-            .withFastPath(options.fastPath(), FAST_PATH_TIMEOUT);
+            .withFastPath(options.fastPath(), FAST_PATH_TIMEOUT)
+            .withFastPathMaxInFlight(options.fastPathMaxInFlight());
     int clusterSize = clientOptions.cluster().size();
     finished = new CountDownLatch(options.clients());
     FastPathStats fastPath;
@@ -183,7 +184,7 @@ public final class LoadRunner {
       fastPath =
           options.fastPath()
               ? pool.fastPathStats()
-                  .minus(atStart == null ? new FastPathStats(0, 0, 0, 0) : atStart)
+                  .minus(atStart == null ? new FastPathStats(0, 0, 0, 0, 0) : atStart)
               : null;
       try {
         timer.submit(() -> roll(previous)).get();

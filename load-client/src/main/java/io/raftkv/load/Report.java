@@ -112,18 +112,20 @@ public final class Report {
   static String fastPathJson(FastPathStats f) {
     return String.format(
         Locale.ROOT,
-        "{\"attempts\": %d, \"completed\": %d, \"refused\": %d, \"timed_out\": %d}",
+        "{\"attempts\": %d, \"completed\": %d, \"refused\": %d, \"timed_out\": %d,"
+            + " \"bypassed\": %d}",
         f.attempts(),
         f.completed(),
         f.refused(),
-        f.timedOut());
+        f.timedOut(),
+        f.bypassed());
   }
 
-  /** The share of fast-path attempts that completed on the fast path, as {@code 97.5%}. */
+  /** The share of nilext updates that completed on the fast path, as {@code 97.5%}. */
   static String fastPathShare(FastPathStats f) {
-    return f.attempts() == 0
-        ? "0 attempts"
-        : String.format(Locale.ROOT, "%.1f%%", 100.0 * f.completed() / f.attempts());
+    return f.updates() == 0
+        ? "no updates"
+        : String.format(Locale.ROOT, "%.1f%%", 100.0 * f.completed() / f.updates());
   }
 
   /** Successful operations per second of measured wall time. */
@@ -247,12 +249,15 @@ public final class Report {
       sb.append(
           String.format(
               Locale.ROOT,
-              "fast path %10d attempts, %s completed on it, %d fell back (%d refused, %d timed out)%n",
-              fastPath.attempts(),
+              "fast path %10d updates, %s completed on it; %d attempts, %d fell back (%d refused,"
+                  + " %d timed out); %d bypassed it (the in-flight limit)%n",
+              fastPath.updates(),
               fastPathShare(fastPath),
+              fastPath.attempts(),
               fastPath.fellBack(),
               fastPath.refused(),
-              fastPath.timedOut()));
+              fastPath.timedOut(),
+              fastPath.bypassed()));
     }
     return sb.toString();
   }

@@ -63,7 +63,7 @@ class ComparisonReportTest {
             BATCHING,
             1,
             LeaderWindow.missing(2, "the leader's term changed during the window"),
-            new FastPathStats(200, 150, 40, 10)));
+            new FastPathStats(200, 150, 40, 10, 50)));
   }
 
   @Test
@@ -110,6 +110,7 @@ class ComparisonReportTest {
     assertEquals(150.0, fast.get("completed"));
     assertEquals(40.0, fast.get("refused"));
     assertEquals(10.0, fast.get("timed_out"));
+    assertEquals(50.0, fast.get("bypassed"));
     assertTrue(((String) second.get("flags")).contains("batching=true"));
   }
 
@@ -126,8 +127,8 @@ class ComparisonReportTest {
       assertEquals(columns, unquoted.split(",", -1).length, line);
     }
     assertTrue(lines.get(1).startsWith("vanilla,vanilla,,"));
-    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500,,"), lines.get(1));
-    assertTrue(lines.get(2).endsWith(",2,,,,200,150"), lines.get(2));
+    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500,,,"), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",2,,,,200,150,50"), lines.get(2));
     assertEquals("\"a,b\"", ComparisonReport.csvText("a,b"));
     assertEquals("\"say \"\"hi\"\"\"", ComparisonReport.csvText("say \"hi\""));
   }
@@ -140,8 +141,8 @@ class ComparisonReportTest {
     // 3000 ops in 2 s; p50 of 1..1000 and 10..2009 together is about 0.67 ms.
     assertTrue(md.contains("| vanilla | vanilla | 1 | 1500 |"), md);
     assertTrue(md.contains("| 2 | 0.500 |  |"), md);
-    // 150 of 200 fast-path attempts completed on the fast path.
-    assertTrue(md.contains("| 2 |  | 75.0% |"), md);
+    // 150 of 250 updates (200 attempts, 50 bypassed) completed on the fast path.
+    assertTrue(md.contains("| 2 |  | 60.0% |"), md);
     assertTrue(md.contains("| vanilla+batching | vanilla + batching=true | 1 | 1500 |"), md);
     assertTrue(md.contains("durability `fsync`"), md);
     assertTrue(md.contains("warmed up for 15 s at 16 clients first"), md);

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -46,6 +47,8 @@ public final class ClientConnectionPool implements AutoCloseable {
   private final LongAdder fastPathCompleted = new LongAdder();
   private final LongAdder fastPathRefused = new LongAdder();
   private final LongAdder fastPathTimedOut = new LongAdder();
+  private final LongAdder fastPathBypassed = new LongAdder();
+  private final AtomicInteger fastPathInFlight = new AtomicInteger();
   private volatile boolean closed;
 
   private ClientConnectionPool(ClientOptions options) {
@@ -131,11 +134,37 @@ public final class ClientConnectionPool implements AutoCloseable {
         fastPathAttempts.sum(),
         fastPathCompleted.sum(),
         fastPathRefused.sum(),
-        fastPathTimedOut.sum());
+        fastPathTimedOut.sum(),
+        fastPathBypassed.sum());
   }
 
-  /** Counts one fast-path attempt's outcome, once, when it is decided. */
+  /**
+   * Whether a nilext update may start a fast-path attempt now: fewer than {@link
+   * ClientOptions#fastPathMaxInFlight()} are in flight (or there is no limit). A true answer takes
+   * a slot, given back by {@link #fastPathOutcome}; a false one counts the update as bypassed.
+   */
+  boolean tryStartFastPath() {
+    int max = options.fastPathMaxInFlight();
+    while (true) {
+      int now = fastPathInFlight.get();
+      if (max > 0 && now >= max) {
+        fastPathBypassed.increment();
+        return false;
+      }
+      if (fastPathInFlight.compareAndSet(now, now + 1)) {
+        return true;
+      }
+    }
+  }
+
+  /** Gives back the slot of an attempt that could not start (its request failed to build). */
+  void fastPathNotStarted() {
+    fastPathInFlight.decrementAndGet();
+  }
+
+  /** Counts one fast-path attempt's outcome, once, when it is decided, and frees its slot. */
   void fastPathOutcome(FastPathCall.Outcome outcome) {
+    fastPathInFlight.decrementAndGet();
     fastPathAttempts.increment();
     switch (outcome) {
       case COMPLETED -> fastPathCompleted.increment();

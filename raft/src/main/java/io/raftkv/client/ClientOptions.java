@@ -30,11 +30,21 @@ import java.util.TreeMap;
  *       acknowledgments in one term, one of them the leader's, or fall back to the leader;
  *   <li>{@code fastPathTimeout} (default 50 ms): how long a fast-path update waits for
  *       acknowledgments before it falls back to the ordered path with the same (clientId, seq);
+ *   <li>{@code fastPathMaxInFlight} (default 8; 0 for no limit): an update takes the fast path only
+ *       while fewer than this many fast-path attempts of the same {@link ClientConnectionPool} are
+ *       in flight; the others go straight to the leader. One fast-path update costs every replica a
+ *       request and an acknowledgment and is then ordered anyway, so it saves a round trip at the
+ *       price of work; with many updates in flight the leader's batching already amortises the
+ *       round trip, and on machines short of cores the extra work costs more than it saves (see the
+ *       README's measurements);
  *   <li>{@code linkDelay} (default none): an emulated one-way delay on everything the client sends,
  *       matching the server's {@code --link-delay} on its side of the link.
  * </ul>
  */
 public final class ClientOptions {
+  /** The default of {@link #fastPathMaxInFlight()}. */
+  public static final int DEFAULT_FAST_PATH_MAX_IN_FLIGHT = 8;
+
   // Not final so that the with* methods can change one field of a copy; nothing else writes them,
   // so an instance never changes once returned.
   private Map<Integer, String> cluster;
@@ -46,6 +56,7 @@ public final class ClientOptions {
   private int ioThreads = 2;
   private boolean fastPath;
   private Duration fastPathTimeout = Duration.ofMillis(50);
+  private int fastPathMaxInFlight = DEFAULT_FAST_PATH_MAX_IN_FLIGHT;
   private Duration linkDelay = Duration.ZERO;
 
   private ClientOptions(Map<Integer, String> cluster) {
@@ -68,6 +79,7 @@ public final class ClientOptions {
     c.ioThreads = ioThreads;
     c.fastPath = fastPath;
     c.fastPathTimeout = fastPathTimeout;
+    c.fastPathMaxInFlight = fastPathMaxInFlight;
     c.linkDelay = linkDelay;
     return c;
   }
@@ -190,6 +202,11 @@ public final class ClientOptions {
     return fastPathTimeout;
   }
 
+  /** At most this many fast-path attempts in flight per pool; 0: no limit. */
+  public int fastPathMaxInFlight() {
+    return fastPathMaxInFlight;
+  }
+
   public Duration linkDelay() {
     return linkDelay;
   }
@@ -199,6 +216,19 @@ public final class ClientOptions {
     ClientOptions c = copy();
     c.fastPath = on;
     c.fastPathTimeout = positive(timeout, "fastPathTimeout");
+    return c;
+  }
+
+  /**
+   * At most {@code n} fast-path attempts in flight per pool (0: no limit); updates beyond go
+   * straight to the leader.
+   */
+  public ClientOptions withFastPathMaxInFlight(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("fastPathMaxInFlight must not be negative: " + n);
+    }
+    ClientOptions c = copy();
+    c.fastPathMaxInFlight = n;
     return c;
   }
 

@@ -6,15 +6,22 @@ package io.raftkv.client;
  * fellBack} went on to the leader's ordered path, either because a supermajority had become
  * impossible ({@code refused}: a node refused, answered in another term, or was unreachable) or
  * because answers were still missing after {@link ClientOptions#fastPathTimeout()} ({@code
- * timedOut}).
+ * timedOut}). {@code bypassed} updates never tried: {@link ClientOptions#fastPathMaxInFlight()}
+ * attempts were in flight, so they went straight to the leader.
  *
  * <p>Invariant once no attempt is in flight: {@code attempts == completed + fellBack} and {@code
- * fellBack == refused + timedOut}.
+ * fellBack == refused + timedOut}; nilext updates sent {@code == attempts + bypassed}.
  */
-public record FastPathStats(long attempts, long completed, long refused, long timedOut) {
+public record FastPathStats(
+    long attempts, long completed, long refused, long timedOut, long bypassed) {
   /** Attempts that fell back to the ordered path. */
   public long fellBack() {
     return refused + timedOut;
+  }
+
+  /** Nilext updates this pool sent: those tried on the fast path and those bypassing it. */
+  public long updates() {
+    return attempts + bypassed;
   }
 
   /** {@code this} minus an earlier reading of the same pool: what happened in between. */
@@ -23,6 +30,7 @@ public record FastPathStats(long attempts, long completed, long refused, long ti
         attempts - earlier.attempts,
         completed - earlier.completed,
         refused - earlier.refused,
-        timedOut - earlier.timedOut);
+        timedOut - earlier.timedOut,
+        bypassed - earlier.bypassed);
   }
 }

@@ -94,7 +94,8 @@ public final class RaftClient implements AutoCloseable {
   /**
    * Sets {@code key} to {@code value}. With {@link ClientOptions#fastPath()}, put, delete and
    * multiPut first try the fast path ({@link FastPathCall}) and fall back to the leader with the
-   * same (clientId, seq).
+   * same (clientId, seq); while {@link ClientOptions#fastPathMaxInFlight()} fast-path attempts of
+   * the pool are in flight, they go to the leader at once.
    */
   public CompletableFuture<Void> put(Bytes key, Bytes value) {
     return run(new KvCommand.Put(key, value), "put " + key, reply -> ack(reply));
@@ -226,9 +227,10 @@ public final class RaftClient implements AutoCloseable {
     KvOperation<T> op = new KvOperation<>(command, what, onSuccess);
     CompletableFuture<T> out = new CompletableFuture<>();
     CompletableFuture<T> inner;
+    boolean fast = pool.options().fastPath() && command.nilext() && pool.tryStartFastPath();
     try {
       inner =
-          pool.options().fastPath() && command.nilext()
+          fast
               ? new FastPathCall(pool, op.request)
                   .start()
                   .thenCompose(
@@ -240,6 +242,9 @@ public final class RaftClient implements AutoCloseable {
               : op.call.start();
     } catch (RuntimeException e) {
       busy.set(false);
+      if (fast) {
+        pool.fastPathNotStarted();
+      }
       throw e;
     }
     var unused =

@@ -3,6 +3,7 @@ package io.raftkv.fastpath;
 import io.raftkv.kv.Bytes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -109,6 +110,15 @@ public final class DurabilityLog {
    * @return the entries removed, in log order
    */
   public List<NilextEntry> removeApplied(Collection<NilextId> ids) {
+    if (ids.size() == 1) {
+      // The node loop's case, once per applied entry: a lookup, not a pass over the whole log.
+      NilextEntry e = entries.get(ids.iterator().next());
+      if (e == null) {
+        return List.of();
+      }
+      remove(e);
+      return List.of(e);
+    }
     Set<NilextId> wanted = Set.copyOf(ids);
     List<NilextEntry> removed = new ArrayList<>();
     for (NilextEntry e : List.copyOf(entries.values())) {
@@ -175,6 +185,14 @@ public final class DurabilityLog {
   /** The pending entries in arrival order: what this replica hands to a recovering leader. */
   public List<NilextEntry> snapshot() {
     return List.copyOf(entries.values());
+  }
+
+  /**
+   * The pending entries in arrival order, as a read-only view (no copy): for a pass that does not
+   * change the log while it iterates.
+   */
+  public Collection<NilextEntry> view() {
+    return Collections.unmodifiableCollection(entries.values());
   }
 
   public int size() {

@@ -205,7 +205,7 @@ public final class FastPathReplica {
       return;
     }
     orderElapsed = 0;
-    for (NilextEntry e : log.snapshot()) {
+    for (NilextEntry e : log.view()) {
       if (proposed.add(e.id())) {
         proposals.add(e.command());
       }
@@ -394,7 +394,7 @@ public final class FastPathReplica {
 
   private int unproposed() {
     int n = 0;
-    for (NilextEntry e : log.snapshot()) {
+    for (NilextEntry e : log.view()) {
       if (!proposed.contains(e.id())) {
         n++;
       }

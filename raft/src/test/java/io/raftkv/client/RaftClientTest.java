@@ -272,15 +272,52 @@ class RaftClientTest {
   }
 
   private ClientConnectionPool fastPathPool(FakeNode node) {
+    return fastPathPool(node, ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT);
+  }
+
+  private ClientConnectionPool fastPathPool(FakeNode node, int maxInFlight) {
     ClientConnectionPool pool =
         ClientConnectionPool.open(
             ClientOptions.of(Map.of(1, node.address()))
                 .withRequestTimeout(Duration.ofMillis(300))
                 .withOperationDeadline(Duration.ofMillis(1500))
                 .withRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
-                .withFastPath(true, Duration.ofMillis(50)));
+                .withFastPath(true, Duration.ofMillis(200))
+                .withFastPathMaxInFlight(maxInFlight));
     toClose.add(pool);
     return pool;
+  }
+
+  /**
+   * With one fast-path slot per pool, a second update while the first waits for acknowledgments
+   * goes straight to the leader, and finishes first; with no limit both try the fast path.
+   */
+  @Test
+  void updatesBeyondTheInFlightLimitBypassTheFastPath() throws Exception {
+    Map<Bytes, Bytes> store = FakeNode.store();
+    // Fast-path requests are never answered (each attempt times out after 200 ms); the ordered
+    // path answers at once.
+    FakeNode.Script script =
+        (node, request, n) ->
+            request instanceof Frame.NilextRequest
+                ? new FakeNode.Silent()
+                : new FakeNode.Reply(FakeNode.answer(store, request));
+    FakeNode limitedNode = node(script);
+    ClientConnectionPool limited = fastPathPool(limitedNode, 1);
+    CompletableFuture<Void> first = limited.newSession().put(K, V);
+    CompletableFuture<Void> second = limited.newSession().put(K, V);
+    await(second);
+    assertFalse(first.isDone(), "the first update still waits for its fast-path answers");
+    await(first);
+    assertEquals(new FastPathStats(1, 0, 0, 1, 1), limited.fastPathStats());
+    assertEquals(2, limited.fastPathStats().updates());
+
+    ClientConnectionPool unlimited = fastPathPool(node(script), 0);
+    CompletableFuture<Void> a = unlimited.newSession().put(K, V);
+    CompletableFuture<Void> b = unlimited.newSession().put(K, V);
+    await(a);
+    await(b);
+    assertEquals(new FastPathStats(2, 0, 0, 2, 0), unlimited.fastPathStats());
   }
 
   /**
@@ -296,20 +333,20 @@ class RaftClientTest {
     await(c.put(K, V));
     await(c.put(K, V));
     await(c.delete(K));
-    assertEquals(new FastPathStats(3, 2, 1, 0), pool.fastPathStats());
+    assertEquals(new FastPathStats(3, 2, 1, 0, 0), pool.fastPathStats());
 
     FakeNode refusing = node(fastPathNode(1, false, FakeNode.store()));
     ClientConnectionPool refused = fastPathPool(refusing);
     RaftClient r = refused.newSession();
     await(r.put(K, V));
     await(r.put(K, V));
-    assertEquals(new FastPathStats(2, 0, 2, 0), refused.fastPathStats());
+    assertEquals(new FastPathStats(2, 0, 2, 0, 0), refused.fastPathStats());
     assertEquals(2, refusing.kvRequests().size(), "both fell back to the ordered path");
 
     FakeNode silent = node(FakeNode.silent());
     ClientConnectionPool timedOut = fastPathPool(silent);
     assertInstanceOf(OutcomeUnknownException.class, failure(timedOut.newSession().put(K, V)));
-    assertEquals(new FastPathStats(1, 0, 0, 1), timedOut.fastPathStats());
+    assertEquals(new FastPathStats(1, 0, 0, 1, 0), timedOut.fastPathStats());
     assertEquals(1, timedOut.fastPathStats().fellBack());
   }
 

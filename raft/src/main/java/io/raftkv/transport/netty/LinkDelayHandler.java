@@ -4,16 +4,15 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Emulates a one-way network delay: every outbound write and flush is passed on after {@code
- * delay}, scheduled on the channel's event loop. Tasks with the same delay run in the order they
- * were scheduled, so frames keep their order and a flush still follows the writes it covers.
+ * delay}, timed by the JVM's {@link DelayLine} and then run on the channel's event loop. Writes and
+ * flushes are delayed alike and keep their order, so frames keep their order and a flush still
+ * follows the writes it covers.
  *
- * <p>One instance per channel; runs on that channel's event loop.
+ * <p>One instance per channel; its methods run on that channel's event loop.
  */
 public final class LinkDelayHandler extends ChannelOutboundHandlerAdapter {
   private final long delayNanos;
@@ -25,25 +24,17 @@ public final class LinkDelayHandler extends ChannelOutboundHandlerAdapter {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    ScheduledFuture<?> unusedTask =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  ChannelFuture unusedWrite = ctx.write(msg, promise);
-                },
-                delayNanos,
-                TimeUnit.NANOSECONDS);
+    DelayLine.shared()
+        .submit(
+            System.nanoTime() + delayNanos,
+            ctx.executor(),
+            () -> {
+              ChannelFuture unusedWrite = ctx.write(msg, promise);
+            });
   }
 
   @Override
   public void flush(ChannelHandlerContext ctx) {
-    ScheduledFuture<?> unusedTask =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  ctx.flush();
-                },
-                delayNanos,
-                TimeUnit.NANOSECONDS);
+    DelayLine.shared().submit(System.nanoTime() + delayNanos, ctx.executor(), ctx::flush);
   }
 }
