@@ -27,13 +27,16 @@ final class CompareCommand {
           "\n",
           "usage: load-client.jar compare [options]",
           "  --clients 1,4,16,64        client counts of the sweep",
-          "  --jvm-warmup 15s           per configuration, before its first point: the workload",
+          "  --jvm-warmup 30s           per configuration, before its first point: the workload",
           "                             at --jvm-warmup-clients, thrown away (0s: none)",
           "  --jvm-warmup-clients 16    clients of the JVM warm-up",
           ClusterOptions.USAGE);
 
-  /** Default JVM warm-up: long enough on the 2-core reference VM for C2 to settle on 5 nodes. */
-  static final Duration DEFAULT_JVM_WARMUP = Duration.ofSeconds(15);
+  /**
+   * Default JVM warm-up. On the 2-core reference VM the nodes' C2 compilers take about a core for
+   * the first 20 s of load and settle after 30 to 40 s (measured per thread from /proc).
+   */
+  static final Duration DEFAULT_JVM_WARMUP = Duration.ofSeconds(30);
 
   static final int DEFAULT_JVM_WARMUP_CLIENTS = 16;
 

@@ -50,7 +50,7 @@ class ClusterOptionsTest {
       assertEquals(Map.of(), config.settings());
     }
     assertEquals(List.of(1, 4, 16, 64), c.clients());
-    assertEquals(Duration.ofSeconds(15), c.jvmWarmup());
+    assertEquals(Duration.ofSeconds(30), c.jvmWarmup());
     assertEquals(16, c.jvmWarmupClients());
     assertEquals("fsync", o.durability());
     assertEquals(3, o.nodes());

@@ -34,6 +34,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The loop that drives one node: the only thread that touches its {@link RaftNode}, its {@link
  * LogStore} and its {@link KvStateMachine}, so none of them needs a lock (the MicroRaft executor
- * contract).
+ * contract). The durability-log store is handed to the writer thread for one write at a time and
+ * back (a {@link Future} orders the two).
  *
  * <p>Each iteration: wait for inbound work at most until the next tick; drain the inbound queue
  * (peer messages are stepped, client requests proposed, queries answered); tick once if {@code
@@ -63,9 +68,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and flushed before its entries are written, so followers write while the leader does;
  *   <li>{@code nilextFastPath}: fast-path updates from clients go to a {@link FastPathReplica}; the
  *       ones accepted in an iteration are appended to the durability-log store with one fsync and
- *       only then acknowledged; the leader proposes what the replica orders before any client
- *       request of the same iteration, holds reads of pending keys until their updates are applied,
- *       and answers "busy" while its recovery of the durability logs runs.
+ *       only then acknowledged (in FSYNC mode that write runs on a writer thread of its own while
+ *       this thread persists the Ready, so the two fsyncs overlap; the acknowledgments wait for
+ *       both); the leader proposes what the replica orders before any client request of the same
+ *       iteration, holds reads of pending keys until their updates are applied, and answers "busy"
+ *       while its recovery of the durability logs runs.
  * </ul>
  *
  * <p>Threading contract: {@link #inbox()} is called from transport threads (it is thread-safe and
@@ -81,6 +88,8 @@ public final class NodeLoop implements AutoCloseable {
   private final RaftConfig raftConfig;
   private final LogStore store;
   private final DurabilityLogStore durabilityStore;
+  // Runs the fsyncing durability-log writes beside the Raft log's fsync; null when not fsyncing.
+  private final ExecutorService durabilityWriter;
   private final FastPathReplica fastPath;
   private final RaftNode raft;
   private final KvStateMachine kv = new KvStateMachine();
@@ -182,6 +191,15 @@ public final class NodeLoop implements AutoCloseable {
     } else {
       this.fastPath = null;
     }
+    this.durabilityWriter =
+        this.durabilityStore != null && this.durabilityStore.forces()
+            ? Executors.newSingleThreadExecutor(
+                r -> {
+                  Thread t = new Thread(r, "raftkv-durability-" + config.id());
+                  t.setDaemon(true);
+                  return t;
+                })
+            : null;
     this.raft =
         new RaftNode(
             raftConfig,
@@ -282,8 +300,9 @@ public final class NodeLoop implements AutoCloseable {
         }
         maybeTick();
         fastPathBeforeReadies();
+        Future<?> durable = startDurabilityWrite();
         handleReadies();
-        fastPathAfterReadies();
+        fastPathAfterReadies(durable);
         noticeRoleChange();
         transport.flush();
         publishStatus();
@@ -295,6 +314,10 @@ public final class NodeLoop implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       running = false;
+      if (durabilityWriter != null) {
+        // Not interrupted: a write in progress finishes (an interrupted force closes the file).
+        durabilityWriter.shutdown();
+      }
       publishStatus();
     }
   }
@@ -366,23 +389,64 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   /**
-   * After the Raft state of this iteration is durable: write what the fast-path replica accepted
-   * (one fsync for the iteration's batch) and its fence, then acknowledge and send.
+   * Starts writing what the fast-path replica accepted in this iteration (one write and one fsync
+   * for the batch) and its fence. With a store that fsyncs, the write runs on the durability writer
+   * thread, so its fsync overlaps the Raft log's in {@link #handleReadies}: the two files are
+   * independent and nothing of this iteration is acknowledged before both are done. Otherwise it
+   * runs here and now.
+   *
+   * @return the running write, or null when nothing is left to wait for
    */
-  private void fastPathAfterReadies() throws IOException {
+  private Future<?> startDurabilityWrite() throws IOException {
+    if (fastPath == null) {
+      return null;
+    }
+    List<NilextEntry> batch = fastPath.takeToPersist();
+    long fence = fastPath.takeFence();
+    if (batch.isEmpty() && fence <= 0) {
+      return null;
+    }
+    if (durabilityWriter == null) {
+      writeDurable(batch, fence);
+      return null;
+    }
+    return durabilityWriter.submit(
+        () -> {
+          writeDurable(batch, fence);
+          return null;
+        });
+  }
+
+  private void writeDurable(List<NilextEntry> batch, long fence) throws IOException {
+    if (!batch.isEmpty()) {
+      durabilityStore.append(batch);
+    }
+    if (fence > 0) {
+      durabilityStore.fence(fence);
+    }
+  }
+
+  /**
+   * After the Raft state of this iteration is durable: wait for the durability-log write, write the
+   * removals (not forced), then acknowledge the accepted updates and send the replica's messages
+   * (they promise what was just persisted).
+   */
+  private void fastPathAfterReadies(Future<?> durable) throws IOException, InterruptedException {
     if (fastPath == null) {
       if (!pendingAcks.isEmpty()) {
         sendAcks();
       }
       return;
     }
-    List<NilextEntry> batch = fastPath.takeToPersist();
-    if (!batch.isEmpty()) {
-      durabilityStore.append(batch);
-    }
-    long fence = fastPath.takeFence();
-    if (fence > 0) {
-      durabilityStore.fence(fence);
+    if (durable != null) {
+      try {
+        durable.get();
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof IOException io) {
+          throw io;
+        }
+        throw new IllegalStateException("durability-log write failed", e.getCause());
+      }
     }
     List<NilextId> removed = fastPath.takeRemoved();
     if (!removed.isEmpty()) {

@@ -58,6 +58,14 @@ public interface DurabilityLogStore extends AutoCloseable {
   /** Durability barriers so far: one per append batch and per raised fence in FSYNC mode. */
   long syncCount();
 
+  /**
+   * Whether {@link #append} and {@link #fence} wait for the disk (FSYNC mode): then a caller may
+   * run them on a thread of their own, overlapping another file's fsync.
+   */
+  default boolean forces() {
+    return false;
+  }
+
   /** Releases the file. Idempotent. */
   @Override
   void close() throws IOException;

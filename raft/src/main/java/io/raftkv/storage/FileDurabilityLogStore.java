@@ -281,6 +281,11 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
     return mode == Durability.FSYNC;
   }
 
+  @Override
+  public boolean forces() {
+    return sync();
+  }
+
   private void checkWritable() {
     if (closed) {
       throw new IllegalStateException("durability log " + file + " is closed");
