@@ -167,12 +167,14 @@ final class CompareCommand {
     out.printf(
         Locale.ROOT,
         "compare: %d configurations x %d client counts = %d points of %d s + %d s warm-up,"
-            + " durability %s, %d nodes; results in %s%n",
+            + " after %d s of JVM warm-up per configuration, durability %s, %d nodes; results in"
+            + " %s%n",
         options.configs().size(),
         clients.size(),
         total,
         load.duration().toSeconds(),
         load.warmup().toSeconds(),
+        jvmWarmup.toSeconds(),
         options.durability(),
         options.nodes(),
         dir);
