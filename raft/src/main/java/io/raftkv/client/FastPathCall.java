@@ -32,6 +32,7 @@ final class FastPathCall {
   private final CompletableFuture<Boolean> done = new CompletableFuture<>();
   private int outstanding;
   private boolean sawTimeout;
+  private boolean finished;
 
   /** How one attempt ended. */
   enum Outcome {
@@ -86,9 +87,16 @@ final class FastPathCall {
     }
   }
 
+  /**
+   * Decides the attempt once: counted (and its in-flight slot freed) before the future completes,
+   * because completing it runs the caller's continuation, which may read the counters at once.
+   */
   private void finish(Outcome outcome) {
-    if (done.complete(outcome == Outcome.COMPLETED)) {
-      pool.fastPathOutcome(outcome);
+    if (finished) {
+      return;
     }
+    finished = true;
+    pool.fastPathOutcome(outcome);
+    done.complete(outcome == Outcome.COMPLETED);
   }
 }
