@@ -272,17 +272,19 @@ class RaftClientTest {
   }
 
   private ClientConnectionPool fastPathPool(FakeNode node) {
-    return fastPathPool(node, ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT);
+    return fastPathPool(
+        node, ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT, Duration.ofMillis(200));
   }
 
-  private ClientConnectionPool fastPathPool(FakeNode node, int maxInFlight) {
+  private ClientConnectionPool fastPathPool(
+      FakeNode node, int maxInFlight, Duration fastPathTimeout) {
     ClientConnectionPool pool =
         ClientConnectionPool.open(
             ClientOptions.of(Map.of(1, node.address()))
                 .withRequestTimeout(Duration.ofMillis(300))
-                .withOperationDeadline(Duration.ofMillis(1500))
+                .withOperationDeadline(Duration.ofMillis(3000))
                 .withRetryBackoff(Duration.ofMillis(10), Duration.ofMillis(40))
-                .withFastPath(true, Duration.ofMillis(200))
+                .withFastPath(true, fastPathTimeout)
                 .withFastPathMaxInFlight(maxInFlight));
     toClose.add(pool);
     return pool;
@@ -295,15 +297,16 @@ class RaftClientTest {
   @Test
   void updatesBeyondTheInFlightLimitBypassTheFastPath() throws Exception {
     Map<Bytes, Bytes> store = FakeNode.store();
-    // Fast-path requests are never answered (each attempt times out after 200 ms); the ordered
-    // path answers at once.
+    // Fast-path requests are never answered (each attempt times out after 1.5 s, long enough for
+    // the second update's ordered round trip on a loaded machine); the ordered path answers at
+    // once.
     FakeNode.Script script =
         (node, request, n) ->
             request instanceof Frame.NilextRequest
                 ? new FakeNode.Silent()
                 : new FakeNode.Reply(FakeNode.answer(store, request));
     FakeNode limitedNode = node(script);
-    ClientConnectionPool limited = fastPathPool(limitedNode, 1);
+    ClientConnectionPool limited = fastPathPool(limitedNode, 1, Duration.ofMillis(1500));
     CompletableFuture<Void> first = limited.newSession().put(K, V);
     CompletableFuture<Void> second = limited.newSession().put(K, V);
     await(second);
@@ -312,7 +315,7 @@ class RaftClientTest {
     assertEquals(new FastPathStats(1, 0, 0, 1, 1), limited.fastPathStats());
     assertEquals(2, limited.fastPathStats().updates());
 
-    ClientConnectionPool unlimited = fastPathPool(node(script), 0);
+    ClientConnectionPool unlimited = fastPathPool(node(script), 0, Duration.ofMillis(200));
     CompletableFuture<Void> a = unlimited.newSession().put(K, V);
     CompletableFuture<Void> b = unlimited.newSession().put(K, V);
     await(a);
