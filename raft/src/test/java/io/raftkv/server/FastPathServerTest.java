@@ -78,6 +78,9 @@ class FastPathServerTest {
     for (int i = 0; i < 20; i++) {
       put(c, "k" + i, "v" + i);
     }
+    // Status is a snapshot each node publishes at the end of its loop iteration, just after the
+    // acknowledgments left: wait for it rather than read it the moment the last put returned.
+    RawClient.await(WAIT, () -> accepted() >= before + 60);
     assertEquals(before + 60, accepted(), "every replica accepted every update");
     for (int i = 0; i < 20; i++) {
       assertEquals(Optional.of(Bytes.utf8("v" + i)), get(c, "k" + i));
@@ -118,6 +121,13 @@ class FastPathServerTest {
     for (int i = 0; i < 10; i++) {
       put(c, "r" + i, "v" + i);
     }
+    // Status snapshots are published after the acknowledgments left: wait for them.
+    RawClient.await(
+        WAIT,
+        () ->
+            accepted() >= before + 30
+                && cluster.servers().values().stream()
+                    .allMatch(s -> s.status().durabilityLogSize() >= 10));
     assertEquals(before + 30, accepted(), "every update completed on the fast path");
     long applied = cluster.server(old).status().appliedIndex();
     assertTrue(
