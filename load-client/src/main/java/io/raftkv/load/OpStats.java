@@ -24,6 +24,9 @@ final class OpStats {
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final HistogramLogWriter log;
   private final HistogramLogWriter uncorrectedLog;
+  // Measured operations recorded before the measured window's hook ran; rolling threads only.
+  private Histogram carry;
+  private Histogram uncorrectedCarry;
 
   OpStats(Op op, boolean paced, HistogramLogWriter log, HistogramLogWriter uncorrectedLog) {
     this.op = op;
@@ -52,31 +55,46 @@ final class OpStats {
   }
 
   /**
-   * Starts the first logged interval now (at the end of the warm-up): what was recorded so far goes
-   * into the totals but not into the interval log, so the log's first interval is a full measured
-   * second instead of one that also spans the warm-up.
+   * Starts the first logged interval now (at the end of the warm-up), so the log's first interval
+   * is a measured second rather than one whose start time lies in the warm-up. Only measured
+   * operations are ever recorded, but some complete before this hook runs (the timer is a little
+   * late); they are carried into the first interval, so the interval log always adds up to the
+   * totals.
    */
   void startMeasuredIntervals() {
-    total.add(recorder.getIntervalHistogram());
+    carry = recorder.getIntervalHistogram();
     if (uncorrectedRecorder != null) {
-      uncorrectedTotal.add(uncorrectedRecorder.getIntervalHistogram());
+      uncorrectedCarry = uncorrectedRecorder.getIntervalHistogram();
     }
   }
 
   /** Moves what was recorded since the last call into the totals and the interval logs. */
   void rollInterval() {
-    Histogram h = recorder.getIntervalHistogram();
+    Histogram h = withCarry(recorder.getIntervalHistogram(), carry);
+    carry = null;
     total.add(h);
     if (log != null) {
       log.outputIntervalHistogram(h);
     }
     if (uncorrectedRecorder != null) {
-      Histogram u = uncorrectedRecorder.getIntervalHistogram();
+      Histogram u = withCarry(uncorrectedRecorder.getIntervalHistogram(), uncorrectedCarry);
+      uncorrectedCarry = null;
       uncorrectedTotal.add(u);
       if (uncorrectedLog != null) {
         uncorrectedLog.outputIntervalHistogram(u);
       }
     }
+  }
+
+  /** {@code interval} plus {@code carried}, keeping the interval's own start time. */
+  private static Histogram withCarry(Histogram interval, Histogram carried) {
+    if (carried == null || carried.getTotalCount() == 0) {
+      return interval;
+    }
+    long start = interval.getStartTimeStamp();
+    interval.add(carried);
+    interval.setStartTimeStamp(start);
+    return interval;
   }
 
   /** Successful operations rolled so far. */

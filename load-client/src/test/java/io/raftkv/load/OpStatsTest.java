@@ -31,6 +31,35 @@ class OpStatsTest {
     assertNull(r.uncorrected());
   }
 
+  /**
+   * Operations recorded before the measured window's hook ran (it is a little late) go into the
+   * first logged interval, so the interval log adds up to the totals.
+   */
+  @Test
+  void operationsRecordedBeforeTheWindowHookAreInTheFirstLoggedInterval() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    org.HdrHistogram.HistogramLogWriter log =
+        new org.HdrHistogram.HistogramLogWriter(new java.io.PrintStream(bytes, true, "UTF-8"));
+    OpStats s = new OpStats(Op.PUT, false, log, null);
+    s.recordSuccess(0, 1_000_000);
+    s.recordSuccess(0, 2_000_000);
+    s.startMeasuredIntervals();
+    s.recordSuccess(0, 3_000_000);
+    s.rollInterval();
+    s.recordSuccess(0, 4_000_000);
+    s.rollInterval();
+    log.close();
+    org.HdrHistogram.HistogramLogReader reader =
+        new org.HdrHistogram.HistogramLogReader(
+            new java.io.ByteArrayInputStream(bytes.toByteArray()));
+    long logged = 0;
+    while (reader.hasNext()) {
+      logged += ((org.HdrHistogram.Histogram) reader.nextIntervalHistogram()).getTotalCount();
+    }
+    assertEquals(4, s.result().histogram().getTotalCount());
+    assertEquals(4, logged, "the interval log holds every measured operation");
+  }
+
   @Test
   void errorsAreCountedByKind() {
     OpStats s = new OpStats(Op.PUT, false, null, null);
