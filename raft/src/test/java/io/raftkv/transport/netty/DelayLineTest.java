@@ -24,7 +24,9 @@ class DelayLineTest {
     List<Ran> ran = new CopyOnWriteArrayList<>();
     List<long[]> submitted = new ArrayList<>();
     CountDownLatch all = new CountDownLatch(n);
-    long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+    // Far enough ahead that every task is queued before the first is due (on a slow machine 300
+    // submissions took over 5 ms, and a task already due runs at once, ahead of later ones).
+    long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     for (int i = 0; i < n; i++) {
       // Twenty distinct due times, so most tasks share theirs with others.
       long due = base + TimeUnit.MICROSECONDS.toNanos(500L * random.nextInt(20));
