@@ -136,7 +136,7 @@ final class CompareCommand {
           options
               .load()
               .forPoint(cluster.clusterSpec(), jvmWarmupClients, scratch, config.fastPath())
-              .asJvmWarmup(jvmWarmupClients, jvmWarmup, scratch);
+              .asJvmWarmup(jvmWarmup);
       LoadRunner.Outcome o =
           new LoadRunner(warm, new PrintStream(OutputStream.nullOutputStream())).run();
       long ops = 0;

@@ -64,10 +64,10 @@ public record LoadOptions(
               + "  fast-path attempts in flight at most; more go to the leader (0: no limit)");
 
   /**
-   * This load as a JVM warm-up of {@code duration}: closed loop at {@code clients}, nothing left
-   * out as warm-up (all of it is thrown away), written to {@code out}.
+   * This load as a JVM warm-up of {@code duration}: closed loop, nothing left out as warm-up (all
+   * of it is thrown away), no history.
    */
-  LoadOptions asJvmWarmup(int clients, Duration duration, Path out) {
+  LoadOptions asJvmWarmup(Duration duration) {
     return new LoadOptions(
         cluster,
         clients,
