@@ -20,9 +20,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -36,7 +40,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * CallFailedException}. A closed connection is never reused; the pool opens a new one for the next
  * request.
  *
- * <p>Threading: inbound handling, timeouts and the completion of every future run on this
+ * <p>Writes are coalesced: {@link #call} puts the request in an outbox, and one task on the
+ * connection's event loop writes everything the outbox holds and flushes once. Many sessions whose
+ * next requests are issued in the same turn of an event loop (the closed-loop case: answers read
+ * together, next requests sent together) so cost one write system call and one wake-up of the node,
+ * not one each; a lone request waits only for the end of the current turn.
+ *
+ * <p>Threading: inbound handling, writes, timeouts and the completion of every future run on this
  * connection's event loop; {@link #call} may be called from any thread.
  */
 final class NodeConnection extends ChannelInboundHandlerAdapter {
@@ -47,6 +57,11 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final FrameSplitter splitter = new FrameSplitter();
   private volatile boolean closed;
   private volatile String closeReason = "connection closed by the node";
+  private final Queue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+
+  /** A request in the outbox, written by the next {@link #drainOutbox} unless done before then. */
+  private record Outgoing(long requestId, Pending pending, Frame frame) {}
 
   /**
    * A request waiting for its answer. Its state goes from {@link #WAITING} to {@link #WRITTEN} when
@@ -143,20 +158,45 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
                 fail(requestId, closeReason);
                 return;
               }
-              if (!p.state.compareAndSet(Pending.WAITING, Pending.WRITTEN)) {
-                return; // timed out or failed before it could be written: never sent
+              outbox.add(new Outgoing(requestId, p, request));
+              if (drainScheduled.compareAndSet(false, true)) {
+                try {
+                  channel.eventLoop().execute(this::drainOutbox);
+                } catch (RejectedExecutionException e) {
+                  fail(requestId, "client closed", false, false);
+                }
               }
-              channel
-                  .writeAndFlush(encode(request))
-                  .addListener(
-                      w -> {
-                        if (!w.isSuccess()) {
-                          // No whole frame left: the node cannot have executed it.
-                          fail(requestId, "write failed: " + describe(w.cause()), false, false);
-                        }
-                      });
             });
     return p.future;
+  }
+
+  /**
+   * On the event loop: writes every request in the outbox that is still waiting (one that timed out
+   * or failed meanwhile is never sent) and flushes once.
+   */
+  private void drainOutbox() {
+    // Cleared before polling: a request added after the last poll schedules the next drain.
+    drainScheduled.set(false);
+    boolean wrote = false;
+    for (Outgoing o = outbox.poll(); o != null; o = outbox.poll()) {
+      if (!o.pending().state.compareAndSet(Pending.WAITING, Pending.WRITTEN)) {
+        continue; // timed out or failed before it could be written: never sent
+      }
+      long requestId = o.requestId();
+      channel
+          .write(encode(o.frame()))
+          .addListener(
+              w -> {
+                if (!w.isSuccess()) {
+                  // No whole frame left: the node cannot have executed it.
+                  fail(requestId, "write failed: " + describe(w.cause()), false, false);
+                }
+              });
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
   }
 
   /** Closes the connection; waiting requests fail. */

@@ -1,13 +1,12 @@
 package io.raftkv.transport.netty;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.raftkv.transport.ClientConnection;
 import io.raftkv.wire.Frame;
 
 /**
- * A client connection accepted by a {@link NettyTransport}. {@link #send} queues the frame on the
- * channel and marks it for the transport's next flush; it is called by the node loop thread only.
+ * A client connection accepted by a {@link NettyTransport}. {@link #send} queues the frame for the
+ * transport's next flush, which writes it; it is called by the node loop thread only.
  */
 final class NettyClientConnection implements ClientConnection {
   private final Channel channel;
@@ -23,8 +22,7 @@ final class NettyClientConnection implements ClientConnection {
     if (!channel.isActive()) {
       return;
     }
-    ChannelFuture unused = channel.write(frame, channel.voidPromise());
-    transport.markForFlush(channel);
+    transport.queue(channel, frame);
   }
 
   @Override

@@ -19,11 +19,14 @@ import io.raftkv.wire.Frame;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,8 +57,13 @@ public final class NettyTransport implements Transport {
   private final AtomicLong dropped = new AtomicLong();
   private final Set<Channel> accepted = ConcurrentHashMap.newKeySet();
 
-  // Node loop thread only.
-  private final Set<Channel> toFlush = new HashSet<>();
+  /**
+   * Frames the node loop sent since its last {@link #flush}, per channel in send order (node loop
+   * thread only). A flush hands each channel its frames in one task on its event loop, which writes
+   * them and flushes once: one task and one write system call per channel per node-loop iteration,
+   * not one task per frame.
+   */
+  private final Map<Channel, List<Frame>> outbox = new LinkedHashMap<>();
 
   private Channel serverChannel;
   private volatile boolean closed;
@@ -133,7 +141,10 @@ public final class NettyTransport implements Transport {
     return link != null && link.channel() != null && link.channel().isActive();
   }
 
-  /** Peer messages dropped so far because their peer was not connected. */
+  /**
+   * Peer messages dropped so far because their peer was not connected, and frames dropped because
+   * the transport was shutting down.
+   */
   public long droppedMessages() {
     return dropped.get();
   }
@@ -146,21 +157,34 @@ public final class NettyTransport implements Transport {
       dropped.incrementAndGet();
       return;
     }
-    ChannelFuture unused = ch.write(new Frame.PeerMessage(message), ch.voidPromise());
-    toFlush.add(ch);
+    queue(ch, new Frame.PeerMessage(message));
   }
 
   @Override
   public void flush() {
-    for (Channel ch : toFlush) {
-      ch.flush();
+    for (Map.Entry<Channel, List<Frame>> e : outbox.entrySet()) {
+      Channel ch = e.getKey();
+      List<Frame> frames = e.getValue();
+      try {
+        ch.eventLoop().execute(() -> writeAll(ch, frames));
+      } catch (RejectedExecutionException stopping) {
+        // The transport is shutting down: the frames are lost, as on a closed connection.
+        dropped.addAndGet(frames.size());
+      }
     }
-    toFlush.clear();
+    outbox.clear();
   }
 
-  /** Marks {@code ch} for the next {@link #flush}; node loop thread only. */
-  void markForFlush(Channel ch) {
-    toFlush.add(ch);
+  private static void writeAll(Channel ch, List<Frame> frames) {
+    for (Frame f : frames) {
+      ChannelFuture unused = ch.write(f, ch.voidPromise());
+    }
+    ch.flush();
+  }
+
+  /** Queues {@code frame} on {@code ch} for the next {@link #flush}; node loop thread only. */
+  void queue(Channel ch, Frame frame) {
+    outbox.computeIfAbsent(ch, c -> new ArrayList<>()).add(frame);
   }
 
   FrameDecoder newDecoder() {
