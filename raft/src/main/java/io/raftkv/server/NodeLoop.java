@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -139,6 +140,14 @@ public final class NodeLoop implements AutoCloseable {
   private long readBarrier;
 
   private long tickNanos;
+
+  /**
+   * The term of the hard state last made durable (the store's, at start): an acknowledgment of a
+   * fast-path update accepted in this term or an older one depends on nothing the Raft log has
+   * still to persist, so it goes out as soon as its durability-log write is done.
+   */
+  private long persistedTerm;
+
   private long nextTick;
   private long nextReadId;
   private long leaseReadsServed;
@@ -146,7 +155,8 @@ public final class NodeLoop implements AutoCloseable {
 
   private record Waiting(long seq, ClientConnection connection, long requestId) {}
 
-  private record PendingAck(ClientConnection connection, long requestId, boolean accepted) {}
+  /** An answer to a fast-path update, with the term, role and leader of its acceptance. */
+  private record PendingAck(ClientConnection connection, Frame.NilextAck ack) {}
 
   private record DeferredRead(long untilApplied, Inbound.ClientRequest request) {}
 
@@ -208,6 +218,7 @@ public final class NodeLoop implements AutoCloseable {
             store.hardState(),
             store.entries(),
             new SplittableRandom());
+    this.persistedTerm = raft.term();
     publishStatus();
   }
 
@@ -375,7 +386,18 @@ public final class NodeLoop implements AutoCloseable {
     if (accepted) {
       fastPathAccepted++;
     }
-    pendingAcks.add(new PendingAck(r.from(), r.requestId(), accepted));
+    // Term, role and leader as of the acceptance: the entry is tagged with this term, and a later
+    // input of this iteration (a vote request of a higher term) must not re-label the answer.
+    pendingAcks.add(
+        new PendingAck(
+            r.from(),
+            new Frame.NilextAck(
+                r.requestId(),
+                config.id(),
+                raft.term(),
+                raft.role() == Role.LEADER,
+                accepted,
+                raft.leaderId())));
   }
 
   /**
@@ -391,9 +413,13 @@ public final class NodeLoop implements AutoCloseable {
   /**
    * Starts writing what the fast-path replica accepted in this iteration (one write and one fsync
    * for the batch) and its fence. With a store that fsyncs, the write runs on the durability writer
-   * thread, so its fsync overlaps the Raft log's in {@link #handleReadies}: the two files are
-   * independent and nothing of this iteration is acknowledged before both are done. Otherwise it
-   * runs here and now.
+   * thread, so its fsync overlaps the Raft log's in {@link #handleReadies}, and the same thread
+   * sends, right after the fsync, every acknowledgment whose term is already durable in the hard
+   * state ({@link #persistedTerm}): such an acknowledgment promises only that the update is in this
+   * replica's durability log in that term (Skyros §4.2), which the fsync just made true, and owes
+   * nothing to the Raft log entries of this iteration. An acknowledgment in a term the hard state
+   * does not hold yet, and the replica's recovery messages, wait for both files as before ({@link
+   * #fastPathAfterReadies}). Without a store that fsyncs the write runs here and now.
    *
    * @return the running write, or null when nothing is left to wait for
    */
@@ -410,11 +436,29 @@ public final class NodeLoop implements AutoCloseable {
       writeDurable(batch, fence);
       return null;
     }
+    Map<ClientConnection, List<Frame>> early = takeEarlyAcks();
     return durabilityWriter.submit(
         () -> {
           writeDurable(batch, fence);
+          for (Map.Entry<ClientConnection, List<Frame>> e : early.entrySet()) {
+            e.getKey().sendNow(e.getValue());
+          }
           return null;
         });
+  }
+
+  /** Removes from {@link #pendingAcks} those of a durable term, grouped by connection in order. */
+  private Map<ClientConnection, List<Frame>> takeEarlyAcks() {
+    Map<ClientConnection, List<Frame>> early = new LinkedHashMap<>();
+    pendingAcks.removeIf(
+        a -> {
+          if (a.ack().term() > persistedTerm) {
+            return false;
+          }
+          early.computeIfAbsent(a.connection(), c -> new ArrayList<>()).add(a.ack());
+          return true;
+        });
+    return early;
   }
 
   private void writeDurable(List<NilextEntry> batch, long fence) throws IOException {
@@ -459,12 +503,8 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private void sendAcks() {
-    boolean leader = raft.role() == Role.LEADER;
     for (PendingAck a : pendingAcks) {
-      a.connection()
-          .send(
-              new Frame.NilextAck(
-                  a.requestId(), config.id(), raft.term(), leader, a.accepted(), raft.leaderId()));
+      a.connection().send(a.ack());
     }
     pendingAcks.clear();
   }
@@ -635,6 +675,9 @@ public final class NodeLoop implements AutoCloseable {
       }
       if (ready.mustPersist()) {
         store.persist(ready.hardState(), ready.entries());
+        if (ready.hardState() != null) {
+          persistedTerm = ready.hardState().term();
+        }
       }
       for (Message m : ready.messages()) {
         transport.send(m);

@@ -5,16 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.raftkv.core.Entry;
+import io.raftkv.core.HardState;
 import io.raftkv.core.Message;
 import io.raftkv.core.RaftConfig;
 import io.raftkv.core.Role;
+import io.raftkv.fastpath.NilextEntry;
+import io.raftkv.fastpath.NilextId;
 import io.raftkv.kv.Bytes;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvCommand;
 import io.raftkv.kv.KvReply;
 import io.raftkv.kv.KvRequest;
 import io.raftkv.storage.Durability;
+import io.raftkv.storage.DurabilityLogStore;
 import io.raftkv.storage.LogStore;
+import io.raftkv.storage.MemoryDurabilityLogStore;
+import io.raftkv.storage.StoredDurabilityLog;
 import io.raftkv.transport.ClientConnection;
 import io.raftkv.transport.Inbound;
 import io.raftkv.transport.Transport;
@@ -22,9 +29,13 @@ import io.raftkv.transport.netty.RawClient;
 import io.raftkv.wire.Frame;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +72,11 @@ class NodeLoopTest {
     }
 
     @Override
+    public void sendNow(List<Frame> frames) {
+      sent.addAll(frames);
+    }
+
+    @Override
     public boolean isOpen() {
       return true;
     }
@@ -76,6 +92,118 @@ class NodeLoopTest {
         throw new AssertionError("no answer within " + WAIT);
       }
       return f;
+    }
+  }
+
+  /**
+   * A memory Raft log whose {@link #persist} waits, once {@link #hold} is called, until {@link
+   * #release}: stands in for a slow fsync.
+   */
+  private static final class HeldLogStore implements LogStore {
+    final LogStore inner;
+    volatile CountDownLatch gate;
+    final CountDownLatch waiting = new CountDownLatch(1);
+
+    HeldLogStore(LogStore inner) {
+      this.inner = inner;
+    }
+
+    void hold() {
+      gate = new CountDownLatch(1);
+    }
+
+    void release() {
+      gate.countDown();
+    }
+
+    @Override
+    public HardState hardState() {
+      return inner.hardState();
+    }
+
+    @Override
+    public List<Entry> entries() {
+      return inner.entries();
+    }
+
+    @Override
+    public void persist(HardState hardState, List<Entry> entries) throws IOException {
+      CountDownLatch g = gate;
+      if (g != null) {
+        waiting.countDown();
+        try {
+          g.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+      inner.persist(hardState, entries);
+    }
+
+    @Override
+    public long lastIndex() {
+      return inner.lastIndex();
+    }
+
+    @Override
+    public long syncCount() {
+      return inner.syncCount();
+    }
+
+    @Override
+    public void close() throws IOException {
+      inner.close();
+    }
+  }
+
+  /**
+   * A memory durability log that says it forces (so the loop writes it on its durability thread)
+   * and whose appends, once {@link #hold} is called, each take a permit.
+   */
+  private static final class HeldDurabilityStore implements DurabilityLogStore {
+    final MemoryDurabilityLogStore inner = new MemoryDurabilityLogStore();
+    final Semaphore permits = new Semaphore(0);
+    final CountDownLatch waiting = new CountDownLatch(1);
+    volatile boolean held;
+
+    @Override
+    public StoredDurabilityLog load() {
+      return inner.load();
+    }
+
+    @Override
+    public void append(List<NilextEntry> batch) throws IOException {
+      if (held) {
+        waiting.countDown();
+        permits.acquireUninterruptibly();
+      }
+      inner.append(batch);
+    }
+
+    @Override
+    public void remove(Collection<NilextId> ids) {
+      inner.remove(ids);
+    }
+
+    @Override
+    public void fence(long term) {
+      inner.fence(term);
+    }
+
+    @Override
+    public long syncCount() {
+      return inner.syncCount();
+    }
+
+    @Override
+    public boolean forces() {
+      return true;
+    }
+
+    @Override
+    public void close() {
+      inner.close();
     }
   }
 
@@ -178,5 +306,50 @@ class NodeLoopTest {
     loop.inbox().offer(request(c, 3, 2, new KvCommand.Get(Bytes.utf8("k"))));
     Frame.ClientReply get = assertInstanceOf(Frame.ClientReply.class, c.next());
     assertEquals(new KvReply.Value(Bytes.utf8("v")), KvCodec.decodeReply(get.payload()));
+  }
+
+  /**
+   * A fast-path acknowledgment promises only that the update is in this replica's durability log
+   * (Skyros §4.2): it waits for that write and not for the Raft log's fsync of the same iteration.
+   */
+  @Test
+  void fastPathAckWaitsForTheDurabilityLogAndNotForTheRaftLog() throws Exception {
+    HeldLogStore raftLog = new HeldLogStore(store);
+    HeldDurabilityStore durable = new HeldDurabilityStore();
+    loop = new NodeLoop(config(100), RaftConfig.fastpath(), raftLog, durable);
+    loop.start(new NoPeers());
+    awaitLeader();
+    long term = loop.status().term();
+    FakeConnection c = new FakeConnection();
+
+    durable.held = true;
+    loop.inbox().offer(nilext(c, 1, term, 1, "a"));
+    assertTrue(durable.waiting.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    assertEquals(null, c.sent.poll(200, TimeUnit.MILLISECONDS), "no ack before its write is done");
+
+    // The loop waits for that write; what arrives meanwhile is one iteration: an update on the
+    // fast path and an ordered put whose Raft log write will not finish.
+    loop.inbox().offer(nilext(c, 2, term, 2, "b"));
+    loop.inbox().offer(request(c, 3, 3, new KvCommand.Cas(Bytes.utf8("c"), null, Bytes.utf8("v"))));
+    raftLog.hold();
+    durable.permits.release(100);
+
+    Frame.NilextAck first = assertInstanceOf(Frame.NilextAck.class, c.next());
+    Frame.NilextAck second = assertInstanceOf(Frame.NilextAck.class, c.next());
+    assertEquals(List.of(1L, 2L), List.of(first.requestId(), second.requestId()));
+    assertTrue(first.accepted() && second.accepted(), first + " " + second);
+    assertEquals(term, second.term());
+    assertTrue(raftLog.waiting.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+    assertEquals(null, c.sent.poll(100, TimeUnit.MILLISECONDS), "the cas waits for the Raft log");
+
+    raftLog.release();
+    Frame.ClientReply cas = assertInstanceOf(Frame.ClientReply.class, c.next());
+    assertEquals(3, cas.requestId());
+  }
+
+  private static Inbound.NilextRequest nilext(
+      ClientConnection from, long requestId, long term, long seq, String key) {
+    KvRequest r = new KvRequest(5, seq, new KvCommand.Put(Bytes.utf8(key), Bytes.utf8("v")));
+    return new Inbound.NilextRequest(from, requestId, term, r, KvCodec.encode(r));
   }
 }

@@ -175,7 +175,8 @@ public final class NettyTransport implements Transport {
     outbox.clear();
   }
 
-  private static void writeAll(Channel ch, List<Frame> frames) {
+  /** On {@code ch}'s event loop: writes {@code frames} in order, then flushes once. */
+  static void writeAll(Channel ch, List<Frame> frames) {
     for (Frame f : frames) {
       ChannelFuture unused = ch.write(f, ch.voidPromise());
     }
