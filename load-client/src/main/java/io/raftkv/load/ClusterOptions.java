@@ -22,6 +22,8 @@ import java.util.Set;
  * @param durability the nodes' {@code --durability}
  * @param linkDelay passed to every node as {@code --link-delay} and applied by the load client to
  *     every request it sends, so both legs of a client round trip are delayed
+ * @param nodeHeap every node JVM's maximum heap ({@code -Xmx}), e.g. {@code 2g}: without log
+ *     compaction a node keeps every entry of the run in memory, about 250 bytes per 100-byte put
  * @param load the load of one point; its cluster, client count and output are replaced per point
  * @param history a directory for one history file per configuration, or null
  */
@@ -30,12 +32,17 @@ public record ClusterOptions(
     String durability,
     int nodes,
     Duration linkDelay,
+    String nodeHeap,
     Path raftJar,
     Path out,
     LoadOptions load,
     Path history) {
 
+  /** The default {@code --node-heap}: room for about eight million entries. */
+  static final String DEFAULT_NODE_HEAP = "2g";
+
   /** Flags handed to {@code run}'s parser unchanged. */
+
   static final Set<String> LOAD_FLAGS =
       Set.of(
           "--mix",
@@ -65,6 +72,7 @@ public record ClusterOptions(
           "  --nodes 3                  3 or 5 nodes on 127.0.0.1 ... 127.0.0.5",
           "  --link-delay 0ms           emulated one-way delay on every link, client links"
               + " included",
+          "  --node-heap 2g             each node JVM's -Xmx (nodes keep the whole log in memory)",
           "  --raft-jar PATH            the server jar (default: raft/target/raft.jar found from"
               + " this jar)",
           "  --out DIR                  output directory (default results/<date>-<time>-<command>)",
@@ -87,6 +95,7 @@ public record ClusterOptions(
     String durability = "fsync";
     int nodes = 3;
     Duration linkDelay = Duration.ZERO;
+    String nodeHeap = DEFAULT_NODE_HEAP;
     Path raftJar = null;
     Path out = null;
     Path history = null;
@@ -114,6 +123,7 @@ public record ClusterOptions(
           }
         }
         case "--link-delay" -> linkDelay = LoadOptions.parseDuration(flag, value, true);
+        case "--node-heap" -> nodeHeap = heapSize(value);
         case "--raft-jar" -> raftJar = Path.of(value);
         case "--out" -> out = Path.of(value);
         case "--history" -> history = Path.of(value);
@@ -161,7 +171,21 @@ public record ClusterOptions(
               + " give --raft-jar)");
     }
     return new ClusterOptions(
-        list, durability, nodes, linkDelay, jar.toAbsolutePath(), out, template, history);
+        list, durability, nodes, linkDelay, nodeHeap, jar.toAbsolutePath(), out, template, history);
+  }
+
+  /** A JVM heap size as {@code -Xmx} takes it: a number of megabytes or gigabytes, 64m at least. */
+  static String heapSize(String value) throws UsageException {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([1-9][0-9]{0,5})([mMgG])").matcher(value);
+    if (!m.matches()) {
+      throw new UsageException("--node-heap must be like 512m or 2g: " + value);
+    }
+    long megabytes = Long.parseLong(m.group(1)) * (m.group(2).equalsIgnoreCase("g") ? 1024 : 1);
+    if (megabytes < 64) {
+      throw new UsageException("--node-heap must be at least 64m: " + value);
+    }
+    return value.toLowerCase(java.util.Locale.ROOT);
   }
 
   private static String durability(String value) throws UsageException {
@@ -173,7 +197,7 @@ public record ClusterOptions(
 
   /** How the nodes of {@code config} are started. */
   LocalCluster.Spec spec(ClusterConfig config) {
-    return new LocalCluster.Spec(config, durability, nodes, linkDelay, raftJar);
+    return new LocalCluster.Spec(config, durability, nodes, linkDelay, nodeHeap, raftJar);
   }
 
   /** The link delay as people write it, e.g. {@code 1ms}, {@code 250us}, {@code none}. */

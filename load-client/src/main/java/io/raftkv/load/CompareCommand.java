@@ -232,6 +232,7 @@ final class CompareCommand {
             options.durability(),
             options.nodes(),
             options.linkDelayText(),
+            options.nodeHeap(),
             first.workload(),
             first.seed(),
             load.warmup().toMillis() / 1000.0,

@@ -21,6 +21,7 @@ public final class ComparisonReport {
       String durability,
       int nodes,
       String linkDelay,
+      String nodeHeap,
       String workload,
       long seed,
       double warmupSeconds,
@@ -53,6 +54,7 @@ public final class ComparisonReport {
     Report.field(sb, 4, "durability", Report.quote(meta.durability()), true);
     Report.field(sb, 4, "cluster_size", Integer.toString(meta.nodes()), true);
     Report.field(sb, 4, "link_delay", Report.quote(meta.linkDelay()), true);
+    Report.field(sb, 4, "node_heap", Report.quote(meta.nodeHeap()), true);
     Report.field(sb, 4, "workload", Report.quote(meta.workload()), true);
     Report.field(sb, 4, "seed", Long.toString(meta.seed()), true);
     Report.field(sb, 4, "warmup_s", Report.num(meta.warmupSeconds()), true);
@@ -169,9 +171,10 @@ public final class ComparisonReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%d nodes, durability `%s`, link delay %s, workload `%s` (seed %d); %s%.0f s warm-up"
+            "%d nodes (heap %s each), durability `%s`, link delay %s, workload `%s` (seed %d); %s%.0f s warm-up"
                 + " and %.0f s measured per point; %s, %d cores, commit `%s`, %s.%n%n",
             meta.nodes(),
+            meta.nodeHeap(),
             meta.durability(),
             meta.linkDelay(),
             meta.workload(),

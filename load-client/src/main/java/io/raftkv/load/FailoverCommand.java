@@ -251,6 +251,7 @@ final class FailoverCommand {
     Report.field(json, 4, "durability", Report.quote(options.durability()), true);
     Report.field(json, 4, "cluster_size", Integer.toString(options.nodes()), true);
     Report.field(json, 4, "link_delay", Report.quote(options.linkDelayText()), true);
+    Report.field(json, 4, "node_heap", Report.quote(options.nodeHeap()), true);
     Report.field(json, 4, "clients", Integer.toString(clients), true);
     Report.field(json, 4, "workload", Report.quote(info.workload()), true);
     Report.field(json, 4, "seed", Long.toString(info.seed()), true);
@@ -266,10 +267,12 @@ final class FailoverCommand {
     md.append(
         String.format(
             Locale.ROOT,
-            "%d nodes, durability `%s`, link delay %s, %d clients, workload `%s`; the leader is"
+            "%d nodes (heap %s each), durability `%s`, link delay %s, %d clients, workload `%s`;"
+                + " the leader is"
                 + " killed with SIGKILL %.1f s after a %.0f s warm-up, in a %.0f s measured run;"
                 + " %s, %d cores, commit `%s`, %s.%n%n",
             options.nodes(),
+            options.nodeHeap(),
             options.durability(),
             options.linkDelayText(),
             clients,

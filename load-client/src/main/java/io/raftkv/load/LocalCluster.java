@@ -33,7 +33,12 @@ import java.util.stream.Stream;
 public final class LocalCluster implements AutoCloseable {
   /** How the nodes are started. */
   public record Spec(
-      ClusterConfig config, String durability, int nodes, Duration linkDelay, Path raftJar) {}
+      ClusterConfig config,
+      String durability,
+      int nodes,
+      Duration linkDelay,
+      String nodeHeap,
+      Path raftJar) {}
 
   private static final long STOP_GRACE_MILLIS = 5_000;
 
@@ -101,7 +106,9 @@ public final class LocalCluster implements AutoCloseable {
   List<String> command(int id) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.add("-Xmx" + spec.nodeHeap());
+    // A node out of heap stops as if killed, instead of limping on with dead threads.
+    cmd.add("-XX:+ExitOnOutOfMemoryError");
     cmd.add("-jar");
     cmd.add(spec.raftJar().toString());
     cmd.addAll(

@@ -54,6 +54,7 @@ class ClusterOptionsTest {
     assertEquals(16, c.jvmWarmupClients());
     assertEquals("fsync", o.durability());
     assertEquals(3, o.nodes());
+    assertEquals("2g", o.nodeHeap());
     assertEquals(Duration.ofSeconds(10), o.load().duration());
     assertEquals(Duration.ofSeconds(3), o.load().warmup());
     assertEquals(Duration.ZERO, o.load().clientDelay());
@@ -76,6 +77,7 @@ class ClusterOptionsTest {
             "--durability", "memory",
             "--nodes", "5",
             "--link-delay", "250us",
+            "--node-heap", "3G",
             "--out", dir.resolve("o").toString());
     ClusterOptions o = c.options();
     assertEquals(List.of(2, 8), c.clients());
@@ -89,6 +91,8 @@ class ClusterOptionsTest {
     // The client delays its requests by the link delay the nodes add to their replies.
     assertEquals(Duration.ofNanos(250_000), o.load().clientDelay());
     assertEquals("250us", o.linkDelayText());
+    assertEquals("3g", o.nodeHeap());
+    assertEquals("3g", o.spec(o.configs().get(0)).nodeHeap());
     assertEquals(dir.resolve("o"), o.out());
   }
 
@@ -143,6 +147,10 @@ class ClusterOptionsTest {
             new String[] {"--configs", "x:vanilla:electionTicks=-1"},
             new String[] {"--variants", "vanilla", "--ablation", "vanilla"},
             new String[] {"--durability", "paper"},
+            new String[] {"--node-heap", "2"},
+            new String[] {"--node-heap", "32m"},
+            new String[] {"--node-heap", "2t"},
+            new String[] {"--node-heap", "-Xmx2g"},
             new String[] {"--clients", "1,1"},
             new String[] {"--clients", "0"},
             new String[] {"--ops", "100"},

@@ -27,6 +27,7 @@ class ComparisonReportTest {
         "fsync",
         3,
         "none",
+        "2g",
         "put=50,get=50",
         1,
         1,

@@ -28,7 +28,7 @@ class RunHistoryIT {
     Path history = dir.resolve("history.jsonl");
     ClusterConfig vanilla = new ClusterConfig("vanilla", "vanilla", Map.of());
     LocalCluster.Spec spec =
-        new LocalCluster.Spec(vanilla, "fsync", 3, Duration.ZERO, RaftJar.locate());
+        new LocalCluster.Spec(vanilla, "fsync", 3, Duration.ZERO, "512m", RaftJar.locate());
     String text;
     try (LocalCluster cluster = LocalCluster.start(spec)) {
       int leader = cluster.awaitLeader(Duration.ofSeconds(30));
