@@ -42,7 +42,6 @@ public record ClusterOptions(
   static final String DEFAULT_NODE_HEAP = "2g";
 
   /** Flags handed to {@code run}'s parser unchanged. */
-
   static final Set<String> LOAD_FLAGS =
       Set.of(
           "--mix",
