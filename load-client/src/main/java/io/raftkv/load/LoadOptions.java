@@ -18,6 +18,7 @@ import java.util.Map;
  * @param fastPath send put, delete and multiPut on the fast path ({@code fastpath} variant)
  * @param fastPathMaxInFlight the client's fast-path in-flight limit ({@link
  *     io.raftkv.client.ClientOptions#fastPathMaxInFlight()}); 0 for none
+ * @param ioThreads the client pool's event loop threads ({@link #DEFAULT_IO_THREADS} unless told)
  * @param clientDelay emulated one-way delay before each request leaves the client (the request leg
  *     of a link whose reply leg the server delays with its own {@code --link-delay}); zero for none
  */
@@ -38,6 +39,16 @@ public record LoadOptions(
     boolean fastPath,
     int fastPathMaxInFlight) {
 
+  /**
+   * One event loop: every connection's reads, writes and timers on one thread, so a session's next
+   * request is written from the thread that read the last answer, without waking another thread.
+   * The load client shares the machine's cores with the nodes; with two loops a fast-path update
+   * (sent to every node, so to connections on both loops) cost the client 8.6 us of CPU against 5.7
+   * to 6.1 us with one, at 64 clients in memory mode, for the same throughput. An ordered update
+   * uses the leader's connection only, so one loop changes nothing for it.
+   */
+  static final int DEFAULT_IO_THREADS = 1;
+
   static final String USAGE =
       String.join(
           "\n",
@@ -55,7 +66,7 @@ public record LoadOptions(
               + " send time",
           "  --out DIR                  output directory (default results/load-<time>)",
           "  --timeout 10s              client operation deadline, retries included",
-          "  --io-threads 2             client event loop threads",
+          "  --io-threads 1             client event loop threads",
           "  --history FILE             record every operation as JSON lines (for check)",
           "  --client-delay 0ms         emulated one-way delay before each request is sent",
           "  --fast-path off            on: put/delete/multiPut to every node first (fastpath)",
@@ -101,7 +112,7 @@ public record LoadOptions(
     double rate = 0;
     Path out = null;
     Duration timeout = Duration.ofSeconds(10);
-    int ioThreads = 2;
+    int ioThreads = DEFAULT_IO_THREADS;
     Path history = null;
     Duration clientDelay = Duration.ZERO;
     boolean fastPath = false;

@@ -58,6 +58,7 @@ class ClusterOptionsTest {
     assertEquals(Duration.ofSeconds(10), o.load().duration());
     assertEquals(Duration.ofSeconds(3), o.load().warmup());
     assertEquals(Duration.ZERO, o.load().clientDelay());
+    assertEquals(1, o.load().ioThreads());
     assertEquals(jar.toAbsolutePath(), o.raftJar());
     assertTrue(o.out().startsWith("results"), o.out().toString());
     assertTrue(o.out().getFileName().toString().endsWith("-compare"));
