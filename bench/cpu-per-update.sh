@@ -60,6 +60,14 @@ load_pid=$!
 sleep 13.5 # past the client's start and most of its warm-up
 
 ticks() { awk '{print $14 + $15, $15}' "/proc/$1/stat"; }
+for p in "$load_pid" "${node_pids[@]}"; do
+  if ! kill -0 "$p" 2> /dev/null; then
+    echo "a process ended before the measurement window (pid $p); load client output:" >&2
+    cat "$work/run.log" "$work/warm.log" >&2
+    tail -n 5 "$work"/node-*.log >&2
+    exit 1
+  fi
+done
 declare -A before after
 client_pid=$load_pid
 for p in "$client_pid" "${node_pids[@]}"; do before[$p]=$(ticks "$p"); done
