@@ -15,7 +15,7 @@
 set -euo pipefail
 
 if [ $# -lt 3 ]; then
-  sed -n '4,6p' "$0" >&2
+  sed -n '5,7p' "$0" | cut -c3- >&2
   exit 2
 fi
 variant=$1 clients=$2 durability=$3

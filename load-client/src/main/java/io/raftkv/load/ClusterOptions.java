@@ -9,8 +9,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The options {@code compare} and {@code failover} share: which configurations to run, how to start
@@ -40,6 +43,8 @@ public record ClusterOptions(
 
   /** The default {@code --node-heap}: room for about eight million entries. */
   static final String DEFAULT_NODE_HEAP = "2g";
+
+  private static final Pattern HEAP_SIZE = Pattern.compile("([1-9][0-9]{0,5})([mMgG])");
 
   /** Flags handed to {@code run}'s parser unchanged. */
   static final Set<String> LOAD_FLAGS =
@@ -175,8 +180,7 @@ public record ClusterOptions(
 
   /** A JVM heap size as {@code -Xmx} takes it: a number of megabytes or gigabytes, 64m at least. */
   static String heapSize(String value) throws UsageException {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("([1-9][0-9]{0,5})([mMgG])").matcher(value);
+    Matcher m = HEAP_SIZE.matcher(value);
     if (!m.matches()) {
       throw new UsageException("--node-heap must be like 512m or 2g: " + value);
     }
@@ -184,7 +188,7 @@ public record ClusterOptions(
     if (megabytes < 64) {
       throw new UsageException("--node-heap must be at least 64m: " + value);
     }
-    return value.toLowerCase(java.util.Locale.ROOT);
+    return value.toLowerCase(Locale.ROOT);
   }
 
   private static String durability(String value) throws UsageException {
