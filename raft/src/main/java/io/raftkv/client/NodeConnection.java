@@ -14,6 +14,7 @@ import io.raftkv.transport.netty.LinkDelayHandler;
 import io.raftkv.wire.Frame;
 import io.raftkv.wire.FrameSplitter;
 import io.raftkv.wire.MalformedFrameException;
+import io.raftkv.wire.NilextBatching;
 import io.raftkv.wire.WireCodec;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -44,7 +45,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection's event loop writes everything the outbox holds and flushes once. Many sessions whose
  * next requests are issued in the same turn of an event loop (the closed-loop case: answers read
  * together, next requests sent together) so cost one write system call and one wake-up of the node,
- * not one each; a lone request waits only for the end of the current turn.
+ * not one each; a lone request waits only for the end of the current turn. Fast-path updates that
+ * go out together are packed into one {@link Frame.NilextBatch} ({@link NilextBatching}), and a
+ * node's {@link Frame.NilextAckBatch} is unpacked into its acknowledgments.
  *
  * <p>Threading: inbound handling, writes, timeouts and the completion of every future run on this
  * connection's event loop; {@link #call} may be called from any thread.
@@ -61,7 +64,7 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
   /** A request in the outbox, written by the next {@link #drainOutbox} unless done before then. */
-  private record Outgoing(long requestId, Pending pending, Frame frame) {}
+  private record Outgoing(Pending pending, Frame frame) {}
 
   /**
    * A request waiting for its answer. Its state goes from {@link #WAITING} to {@link #WRITTEN} when
@@ -158,7 +161,7 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
                 fail(requestId, closeReason);
                 return;
               }
-              outbox.add(new Outgoing(requestId, p, request));
+              outbox.add(new Outgoing(p, request));
               if (drainScheduled.compareAndSet(false, true)) {
                 try {
                   channel.eventLoop().execute(this::drainOutbox);
@@ -177,26 +180,52 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
   private void drainOutbox() {
     // Cleared before polling: a request added after the last poll schedules the next drain.
     drainScheduled.set(false);
-    boolean wrote = false;
+    List<Frame> frames = new ArrayList<>();
     for (Outgoing o = outbox.poll(); o != null; o = outbox.poll()) {
       if (!o.pending().state.compareAndSet(Pending.WAITING, Pending.WRITTEN)) {
         continue; // timed out or failed before it could be written: never sent
       }
-      long requestId = o.requestId();
+      frames.add(o.frame());
+    }
+    if (frames.isEmpty()) {
+      return;
+    }
+    // Fast-path updates of many sessions issued in this turn go as one batch frame.
+    for (Frame f : NilextBatching.pack(frames)) {
       channel
-          .write(encode(o.frame()))
+          .write(encode(f))
           .addListener(
               w -> {
                 if (!w.isSuccess()) {
-                  // No whole frame left: the node cannot have executed it.
-                  fail(requestId, "write failed: " + describe(w.cause()), false, false);
+                  // No whole frame left: the node cannot have executed any of its requests.
+                  String reason = "write failed: " + describe(w.cause());
+                  for (long requestId : requestIds(f)) {
+                    fail(requestId, reason, false, false);
+                  }
                 }
               });
-      wrote = true;
     }
-    if (wrote) {
-      channel.flush();
+    channel.flush();
+  }
+
+  /** The ids of the requests a client-to-node frame carries. */
+  private static List<Long> requestIds(Frame f) {
+    if (f instanceof Frame.NilextBatch b) {
+      List<Long> ids = new ArrayList<>(b.requests().size());
+      for (Frame.NilextRequest r : b.requests()) {
+        ids.add(r.requestId());
+      }
+      return ids;
+    } else if (f instanceof Frame.NilextRequest r) {
+      return List.of(r.requestId());
+    } else if (f instanceof Frame.ClientRequest r) {
+      return List.of(r.requestId());
+    } else if (f instanceof Frame.LeaderQuery q) {
+      return List.of(q.requestId());
+    } else if (f instanceof Frame.StatusQuery q) {
+      return List.of(q.requestId());
     }
+    throw new IllegalArgumentException("not a client request: " + f);
   }
 
   /** Closes the connection; waiting requests fail. */
@@ -239,6 +268,11 @@ final class NodeConnection extends ChannelInboundHandlerAdapter {
       id = r.requestId();
     } else if (f instanceof Frame.NilextAck r) {
       id = r.requestId();
+    } else if (f instanceof Frame.NilextAckBatch b) {
+      for (Frame.NilextAck a : b.acks()) {
+        onFrame(a);
+      }
+      return;
     } else if (f instanceof Frame.HandshakeRejected r) {
       protocolError("handshake rejected: " + r.reason());
       return;

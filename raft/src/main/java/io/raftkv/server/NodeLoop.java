@@ -275,9 +275,10 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private boolean offer(Inbound in) {
-    if (in instanceof Inbound.ClientRequest || in instanceof Inbound.NilextRequest) {
-      if (pendingClientRequests.incrementAndGet() > config.maxPendingClientRequests()) {
-        pendingClientRequests.decrementAndGet();
+    int requests = in.clientRequests();
+    if (requests > 0) {
+      if (pendingClientRequests.addAndGet(requests) > config.maxPendingClientRequests()) {
+        pendingClientRequests.addAndGet(-requests);
         return false;
       }
     }
@@ -364,6 +365,11 @@ public final class NodeLoop implements AutoCloseable {
     } else if (in instanceof Inbound.NilextRequest r) {
       pendingClientRequests.decrementAndGet();
       onNilext(r);
+    } else if (in instanceof Inbound.NilextBatch b) {
+      pendingClientRequests.addAndGet(-b.requests().size());
+      for (Inbound.NilextRequest r : b.requests()) {
+        onNilext(r);
+      }
     } else if (in instanceof Inbound.ClientQuery q) {
       onQuery(q);
     }

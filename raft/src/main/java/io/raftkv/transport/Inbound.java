@@ -3,11 +3,21 @@ package io.raftkv.transport;
 import io.raftkv.core.Message;
 import io.raftkv.kv.KvRequest;
 import io.raftkv.wire.Frame;
+import java.util.List;
 import java.util.Objects;
 
 /** Something that arrived on a connection, decoded, for the node loop. */
 public sealed interface Inbound
-    permits Inbound.PeerMessage, Inbound.ClientRequest, Inbound.NilextRequest, Inbound.ClientQuery {
+    permits Inbound.PeerMessage,
+        Inbound.ClientRequest,
+        Inbound.NilextRequest,
+        Inbound.NilextBatch,
+        Inbound.ClientQuery {
+
+  /** How many client requests this holds, each counted against the node's limit on pending ones. */
+  default int clientRequests() {
+    return 0;
+  }
 
   /** A Raft message from an accepted peer (its {@code from} matches the peer's handshake). */
   record PeerMessage(Message message) implements Inbound {
@@ -31,6 +41,11 @@ public sealed interface Inbound
       Objects.requireNonNull(request, "request");
       Objects.requireNonNull(payload, "payload");
     }
+
+    @Override
+    public int clientRequests() {
+      return 1;
+    }
   }
 
   /**
@@ -48,6 +63,29 @@ public sealed interface Inbound
       Objects.requireNonNull(from, "from");
       Objects.requireNonNull(request, "request");
       Objects.requireNonNull(payload, "payload");
+    }
+
+    @Override
+    public int clientRequests() {
+      return 1;
+    }
+  }
+
+  /**
+   * The fast-path updates of one {@link Frame.NilextBatch}, in order: handled one after the other,
+   * exactly as if each had come alone; one hand-off to the node loop instead of one per update.
+   */
+  record NilextBatch(List<NilextRequest> requests) implements Inbound {
+    public NilextBatch {
+      requests = List.copyOf(requests);
+      if (requests.isEmpty()) {
+        throw new IllegalArgumentException("an empty batch");
+      }
+    }
+
+    @Override
+    public int clientRequests() {
+      return requests.size();
     }
   }
 

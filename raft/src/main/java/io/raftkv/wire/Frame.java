@@ -4,6 +4,7 @@ import io.raftkv.core.Message;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -31,7 +32,9 @@ public sealed interface Frame
         Frame.StatusQuery,
         Frame.StatusInfo,
         Frame.NilextRequest,
-        Frame.NilextAck {
+        Frame.NilextAck,
+        Frame.NilextBatch,
+        Frame.NilextAckBatch {
 
   /** The node id that means "no leader known", as in {@code RaftNode.leaderId()}. */
   int NO_LEADER = 0;
@@ -234,6 +237,65 @@ public sealed interface Frame
   record NilextAck(
       long requestId, int nodeId, long term, boolean leader, boolean accepted, int leaderId)
       implements Frame {}
+
+  /**
+   * Several {@link NilextRequest}s of one term in one frame: what a client sends a node when more
+   * than one fast-path update for it is ready in the same turn of its event loop. The node treats
+   * each as if it had come alone; batching changes the bytes on the wire, not the protocol.
+   *
+   * @param requests one or more, all with the same {@code term}
+   */
+  record NilextBatch(List<NilextRequest> requests) implements Frame {
+    public NilextBatch {
+      requests = List.copyOf(requests);
+      if (requests.isEmpty()) {
+        throw new IllegalArgumentException("a NilextBatch holds at least one request");
+      }
+      long term = requests.get(0).term();
+      for (NilextRequest r : requests) {
+        if (r.term() != term) {
+          throw new IllegalArgumentException(
+              "a NilextBatch holds requests of one term: " + term + " and " + r.term());
+        }
+      }
+    }
+
+    /** The term every request of the batch carries. */
+    public long term() {
+      return requests.get(0).term();
+    }
+  }
+
+  /**
+   * Several {@link NilextAck}s from one node with one view (term, leadership, leader) in one frame:
+   * what a node sends a client for the fast-path updates of that client it answers together.
+   *
+   * @param acks one or more, all with the same {@code nodeId}, {@code term}, {@code leader} and
+   *     {@code leaderId}
+   */
+  record NilextAckBatch(List<NilextAck> acks) implements Frame {
+    public NilextAckBatch {
+      acks = List.copyOf(acks);
+      if (acks.isEmpty()) {
+        throw new IllegalArgumentException("a NilextAckBatch holds at least one ack");
+      }
+      NilextAck first = acks.get(0);
+      for (NilextAck a : acks) {
+        if (!sameView(first, a)) {
+          throw new IllegalArgumentException(
+              "a NilextAckBatch holds acks of one node, term and leader: " + first + " and " + a);
+        }
+      }
+    }
+
+    /** Whether {@code a} and {@code b} may share a batch: same node, term, leadership, leader. */
+    public static boolean sameView(NilextAck a, NilextAck b) {
+      return a.nodeId() == b.nodeId()
+          && a.term() == b.term()
+          && a.leader() == b.leader()
+          && a.leaderId() == b.leaderId();
+    }
+  }
 
   /** Asks a node for its status (the command line's {@code status}). */
   record StatusQuery(long requestId) implements Frame {}

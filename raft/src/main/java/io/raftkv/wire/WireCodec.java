@@ -54,6 +54,8 @@ public final class WireCodec {
   static final byte STATUS_INFO = 0x27;
   static final byte NILEXT_REQUEST = 0x28;
   static final byte NILEXT_ACK = 0x29;
+  static final byte NILEXT_BATCH = 0x2A;
+  static final byte NILEXT_ACK_BATCH = 0x2B;
 
   // Peer message sub-type bytes.
   static final byte VOTE_REQUEST = 1;
@@ -74,6 +76,12 @@ public final class WireCodec {
 
   /** Entry bytes before its data: term, index, type, data length. */
   private static final int MIN_ENTRY_BYTES = 8 + 8 + 1 + 4;
+
+  /** Batched fast-path request bytes at least: request id, payload length. */
+  private static final int MIN_NILEXT_ITEM_BYTES = 8 + 4;
+
+  /** Batched fast-path ack bytes: request id, accepted. */
+  private static final int NILEXT_ACK_ITEM_BYTES = 8 + 1;
 
   /** Status field bytes at least: key length, value length. */
   private static final int MIN_STATUS_FIELD_BYTES = 4 + 4;
@@ -165,6 +173,26 @@ public final class WireCodec {
       w.bool(a.leader());
       w.bool(a.accepted());
       w.i32(a.leaderId());
+    } else if (f instanceof Frame.NilextBatch b) {
+      w.u8(NILEXT_BATCH);
+      w.i64(b.term());
+      w.i32(b.requests().size());
+      for (Frame.NilextRequest r : b.requests()) {
+        w.i64(r.requestId());
+        w.bytes(r.payload());
+      }
+    } else if (f instanceof Frame.NilextAckBatch b) {
+      Frame.NilextAck first = b.acks().get(0);
+      w.u8(NILEXT_ACK_BATCH);
+      w.i32(first.nodeId());
+      w.i64(first.term());
+      w.bool(first.leader());
+      w.i32(first.leaderId());
+      w.i32(b.acks().size());
+      for (Frame.NilextAck a : b.acks()) {
+        w.i64(a.requestId());
+        w.bool(a.accepted());
+      }
     } else {
       throw new IllegalArgumentException("unknown frame " + f);
     }
@@ -310,9 +338,50 @@ public final class WireCodec {
             r.bool("leader"),
             r.bool("accepted"),
             r.i32("leaderId"));
+      case NILEXT_BATCH:
+        r.frame("NilextBatch");
+        return decodeNilextBatch(r);
+      case NILEXT_ACK_BATCH:
+        r.frame("NilextAckBatch");
+        return decodeNilextAckBatch(r);
       default:
         throw r.malformedAt(0, "unknown frame type " + type);
     }
+  }
+
+  private static Frame.NilextBatch decodeNilextBatch(WireReader r) {
+    long term = r.nonNegative("term");
+    int n = nonEmptyCount(r, "requests", MIN_NILEXT_ITEM_BYTES);
+    List<Frame.NilextRequest> requests = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      requests.add(new Frame.NilextRequest(r.i64("requestId"), term, r.bytes("payload")));
+    }
+    return new Frame.NilextBatch(requests);
+  }
+
+  private static Frame.NilextAckBatch decodeNilextAckBatch(WireReader r) {
+    int nodeId = r.i32("nodeId");
+    long term = r.nonNegative("term");
+    boolean leader = r.bool("leader");
+    int leaderId = r.i32("leaderId");
+    int n = nonEmptyCount(r, "acks", NILEXT_ACK_ITEM_BYTES);
+    List<Frame.NilextAck> acks = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      acks.add(
+          new Frame.NilextAck(
+              r.i64("requestId"), nodeId, term, leader, r.bool("accepted"), leaderId));
+    }
+    return new Frame.NilextAckBatch(acks);
+  }
+
+  /** A count as {@link WireReader#count}, which must also be at least 1: a batch is never empty. */
+  private static int nonEmptyCount(WireReader r, String field, int minItemBytes) {
+    int at = r.offset();
+    int n = r.count(field, minItemBytes);
+    if (n == 0) {
+      throw r.malformedAt(at, field + " count must be at least 1, got 0");
+    }
+    return n;
   }
 
   private static Frame.Handshake decodeHandshake(WireReader r) {

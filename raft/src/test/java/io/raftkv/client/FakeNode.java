@@ -62,6 +62,7 @@ public final class FakeNode implements AutoCloseable {
   private final List<Frame> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger connectionsClosed = new AtomicInteger();
   private final AtomicInteger handshakes = new AtomicInteger();
+  private final AtomicInteger batches = new AtomicInteger();
   private volatile Script script;
 
   public FakeNode(Script script) throws IOException {
@@ -81,7 +82,7 @@ public final class FakeNode implements AutoCloseable {
     this.script = s;
   }
 
-  /** Every request received, in order. */
+  /** Every request received, in order; the requests of a batch one by one. */
   public List<Frame> requests() {
     return List.copyOf(requests);
   }
@@ -117,6 +118,13 @@ public final class FakeNode implements AutoCloseable {
     return handshakes.get();
   }
 
+  /**
+   * How many {@link Frame.NilextBatch} frames arrived (their requests are in {@link #requests}).
+   */
+  public int batches() {
+    return batches.get();
+  }
+
   private void acceptLoop() {
     while (!server.isClosed()) {
       try {
@@ -142,21 +150,17 @@ public final class FakeNode implements AutoCloseable {
       }
       handshakes.incrementAndGet();
       while (true) {
-        Frame request = read(in);
-        int n = requests.size();
-        requests.add(request);
-        Action a = script.onRequest(this, request, n);
-        if (a instanceof Reply r) {
-          for (Frame f : r.frames()) {
-            ByteBuffer b = WireCodec.encode(f);
-            out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+        Frame received = read(in);
+        List<Frame> unpacked = List.of(received);
+        if (received instanceof Frame.NilextBatch b) {
+          // Scripts see each update of a batch as if it had come alone.
+          batches.incrementAndGet();
+          unpacked = List.copyOf(b.requests());
+        }
+        for (Frame request : unpacked) {
+          if (!handle(request, out)) {
+            return;
           }
-          out.flush();
-        } else if (a instanceof Raw r) {
-          out.write(r.bytes());
-          out.flush();
-        } else if (a instanceof Close) {
-          return;
         }
       }
     } catch (IOException e) {
@@ -167,6 +171,26 @@ public final class FakeNode implements AutoCloseable {
         connectionsClosed.notifyAll();
       }
     }
+  }
+
+  /** Records {@code request} and acts as the script says; false when the connection must close. */
+  private boolean handle(Frame request, OutputStream out) throws IOException {
+    int n = requests.size();
+    requests.add(request);
+    Action a = script.onRequest(this, request, n);
+    if (a instanceof Reply r) {
+      for (Frame f : r.frames()) {
+        ByteBuffer b = WireCodec.encode(f);
+        out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
+      }
+      out.flush();
+    } else if (a instanceof Raw r) {
+      out.write(r.bytes());
+      out.flush();
+    } else if (a instanceof Close) {
+      return false;
+    }
+    return true;
   }
 
   private static Frame read(DataInputStream in) throws IOException {

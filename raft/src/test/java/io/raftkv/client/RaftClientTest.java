@@ -353,6 +353,48 @@ class RaftClientTest {
     assertEquals(1, timedOut.fastPathStats().fellBack());
   }
 
+  /**
+   * Fast-path updates of many sessions issued together leave in batch frames, and one batch of
+   * acknowledgments completes every update it answers. The node here holds its answers until all
+   * the concurrent updates have arrived, then answers them in a single {@link
+   * Frame.NilextAckBatch}.
+   */
+  @Test
+  void concurrentFastPathUpdatesAreBatchedBothWays() throws Exception {
+    int sessions = 64;
+    Map<Bytes, Bytes> store = FakeNode.store();
+    List<Frame.NilextAck> held = new ArrayList<>();
+    FakeNode node =
+        node(
+            (n, request, count) -> {
+              if (!(request instanceof Frame.NilextRequest r)) {
+                return new FakeNode.Reply(FakeNode.answer(store, request));
+              }
+              if (r.term() == 0) {
+                // The first update teaches the pool the term.
+                return new FakeNode.Reply(new Frame.NilextAck(r.requestId(), 1, 3, true, false, 1));
+              }
+              synchronized (held) {
+                held.add(new Frame.NilextAck(r.requestId(), 1, 3, true, true, 1));
+                if (held.size() < sessions) {
+                  return new FakeNode.Silent();
+                }
+                return new FakeNode.Reply(new Frame.NilextAckBatch(held));
+              }
+            });
+    ClientConnectionPool pool = fastPathPool(node, 0, Duration.ofSeconds(5));
+    await(pool.newSession().put(K, V));
+    List<CompletableFuture<Void>> puts = new ArrayList<>();
+    for (int i = 0; i < sessions; i++) {
+      puts.add(pool.newSession().put(Bytes.utf8("k" + i), V));
+    }
+    for (CompletableFuture<Void> p : puts) {
+      await(p);
+    }
+    assertEquals(new FastPathStats(1 + sessions, sessions, 1, 0, 0), pool.fastPathStats());
+    assertTrue(node.batches() > 0, "no NilextBatch among " + node.requests().size() + " requests");
+  }
+
   @Test
   void unreachableClusterFailsUpdatesWithNoQuorum() throws Exception {
     String closed1 = closedPort();

@@ -29,6 +29,7 @@ import io.raftkv.transport.netty.RawClient;
 import io.raftkv.wire.Frame;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -261,6 +262,55 @@ class NodeLoopTest {
     assertTrue(loop.inbox().offer(new Inbound.ClientQuery(c, new Frame.LeaderQuery(4))));
     assertTrue(
         loop.inbox().offer(new Inbound.PeerMessage(new Message.HeartbeatResponse(2, 1, 1, 0))));
+  }
+
+  /** A batch counts each of its updates against the limit, and is taken or refused whole. */
+  @Test
+  void aFastPathBatchCountsEveryUpdateAgainstTheLimit() {
+    loop = new NodeLoop(config(3), RaftConfig.fastpath(), store, new HeldDurabilityStore());
+    FakeConnection c = new FakeConnection();
+    assertTrue(loop.inbox().offer(nilext(c, 1, 1, 1, "a")));
+    assertFalse(
+        loop.inbox()
+            .offer(
+                new Inbound.NilextBatch(
+                    List.of(
+                        nilext(c, 2, 1, 2, "b"),
+                        nilext(c, 3, 1, 3, "c"),
+                        nilext(c, 4, 1, 4, "d")))),
+        "three more are over the limit of three");
+    assertTrue(
+        loop.inbox()
+            .offer(
+                new Inbound.NilextBatch(
+                    List.of(nilext(c, 2, 1, 2, "b"), nilext(c, 3, 1, 3, "c")))));
+    assertFalse(loop.inbox().offer(nilext(c, 4, 1, 4, "d")), "the limit is reached");
+  }
+
+  /** Each update of a batch is accepted and acknowledged as if it had come alone. */
+  @Test
+  void aFastPathBatchIsAcknowledgedUpdateByUpdate() throws Exception {
+    loop = new NodeLoop(config(100), RaftConfig.fastpath(), store, new HeldDurabilityStore());
+    loop.start(new NoPeers());
+    awaitLeader();
+    long term = loop.status().term();
+    FakeConnection c = new FakeConnection();
+    loop.inbox()
+        .offer(
+            new Inbound.NilextBatch(
+                List.of(
+                    nilext(c, 1, term, 1, "a"),
+                    nilext(c, 2, term + 1, 2, "b"),
+                    nilext(c, 3, term, 3, "c"))));
+    List<Frame.NilextAck> acks = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      acks.add(assertInstanceOf(Frame.NilextAck.class, c.next()));
+    }
+    assertEquals(List.of(1L, 2L, 3L), acks.stream().map(Frame.NilextAck::requestId).toList());
+    assertEquals(
+        List.of(true, false, true),
+        acks.stream().map(Frame.NilextAck::accepted).toList(),
+        "the update tagged with another term is refused, its neighbours are not");
   }
 
   @Test

@@ -107,7 +107,19 @@ final class SampleFrames {
         new Frame.NilextRequest(13, 4, put),
         new Frame.NilextRequest(-1, 0, new byte[0]),
         new Frame.NilextAck(14, 3, 4, true, true, 3),
-        new Frame.NilextAck(15, 2, Long.MAX_VALUE, false, false, Frame.NO_LEADER));
+        new Frame.NilextAck(15, 2, Long.MAX_VALUE, false, false, Frame.NO_LEADER),
+        new Frame.NilextBatch(
+            List.of(
+                new Frame.NilextRequest(16, 4, put),
+                new Frame.NilextRequest(Long.MIN_VALUE, 4, new byte[0]),
+                new Frame.NilextRequest(17, 4, random(300, 5)))),
+        new Frame.NilextBatch(List.of(new Frame.NilextRequest(18, 0, put))),
+        new Frame.NilextAckBatch(
+            List.of(
+                new Frame.NilextAck(19, 3, 4, true, true, 3),
+                new Frame.NilextAck(-20, 3, 4, true, false, 3))),
+        new Frame.NilextAckBatch(
+            List.of(new Frame.NilextAck(21, 2, 0, false, true, Frame.NO_LEADER))));
   }
 
   static List<Frame> all() {

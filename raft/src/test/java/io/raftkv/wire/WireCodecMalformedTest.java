@@ -28,6 +28,8 @@ class WireCodecMalformedTest {
           WireCodec.BUSY,
           WireCodec.NILEXT_REQUEST,
           WireCodec.NILEXT_ACK,
+          WireCodec.NILEXT_BATCH,
+          WireCodec.NILEXT_ACK_BATCH,
           WireCodec.LEADER_QUERY,
           WireCodec.LEADER_INFO,
           WireCodec.STATUS_QUERY,
@@ -128,6 +130,37 @@ class WireCodecMalformedTest {
             "10 03 00000001 00000002 0000000000000002 0000000000000000 0000000000000000"
                 + " 0000000000000000 fffffffe"),
         "entries has negative count -2");
+  }
+
+  @Test
+  void fastPathBatchesMustHoldAtLeastOneItemThatFits() {
+    assertMentions(
+        rejected("2a 0000000000000004 00000000"),
+        "NilextBatch",
+        "requests count must be at least 1, got 0",
+        "offset 9");
+    assertMentions(
+        rejected("2b 00000003 0000000000000004 01 00000003 00000000"),
+        "NilextAckBatch",
+        "acks count must be at least 1, got 0",
+        "offset 18");
+    assertMentions(rejected("2a 0000000000000004 ffffffff"), "requests has negative count -1");
+    // A batched request takes at least 12 bytes (id, payload length): 2 cannot fit in 23.
+    assertMentions(
+        rejected("2a 0000000000000004 00000002 0000000000000001 00000000 0000000000000002 000000"),
+        "requests count 2 cannot fit in the 23 bytes left");
+    // A batched ack takes 9 bytes: 2 cannot fit in 17.
+    assertMentions(
+        rejected(
+            "2b 00000003 0000000000000004 01 00000003 00000002 0000000000000001 01"
+                + " 0000000000000002"),
+        "acks count 2 cannot fit in the 17 bytes left");
+    assertMentions(
+        rejected("2a ffffffffffffffff 00000001 0000000000000001 00000000"),
+        "term must not be negative");
+    assertMentions(
+        rejected("2b 00000003 0000000000000004 01 00000003 00000001 0000000000000001 02"),
+        "accepted must be 0 or 1, got 2");
   }
 
   @Test

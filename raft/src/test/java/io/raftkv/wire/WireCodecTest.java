@@ -117,6 +117,46 @@ class WireCodecTest {
     assertArrayEquals(
         hex("00000018 27 0000000000000001 00000001 00000001 6b 00000002 c3a9"),
         SampleFrames.whole(new Frame.StatusInfo(1, Map.of("k", "é"))));
+    assertArrayEquals(
+        hex(
+            "00000028 2a 0000000000000004 00000002 0000000000000007 00000001 ff 0000000000000008 00000002 0102"),
+        SampleFrames.whole(
+            new Frame.NilextBatch(
+                List.of(
+                    new Frame.NilextRequest(7, 4, new byte[] {(byte) 0xff}),
+                    new Frame.NilextRequest(8, 4, new byte[] {1, 2})))));
+    assertArrayEquals(
+        hex(
+            "00000028 2b 00000003 0000000000000004 01 00000003 00000002 0000000000000007 01 0000000000000008 00"),
+        SampleFrames.whole(
+            new Frame.NilextAckBatch(
+                List.of(
+                    new Frame.NilextAck(7, 3, 4, true, true, 3),
+                    new Frame.NilextAck(8, 3, 4, true, false, 3)))));
+  }
+
+  /** A batch decodes to the very frames it was packed from, term and view copied to each. */
+  @Test
+  void batchesCarryTheirSharedFieldsToEveryItem() {
+    Frame.NilextBatch b =
+        (Frame.NilextBatch)
+            SampleFrames.decode(
+                hex(
+                    "2a 0000000000000009 00000002 0000000000000001 00000000 0000000000000002 00000000"));
+    assertEquals(
+        List.of(
+            new Frame.NilextRequest(1, 9, new byte[0]), new Frame.NilextRequest(2, 9, new byte[0])),
+        b.requests());
+    Frame.NilextAckBatch a =
+        (Frame.NilextAckBatch)
+            SampleFrames.decode(
+                hex(
+                    "2b 00000005 0000000000000009 00 00000002 00000002 0000000000000001 01 0000000000000002 00"));
+    assertEquals(
+        List.of(
+            new Frame.NilextAck(1, 5, 9, false, true, 2),
+            new Frame.NilextAck(2, 5, 9, false, false, 2)),
+        a.acks());
   }
 
   @Test
@@ -171,6 +211,29 @@ class WireCodecTest {
     assertThrows(
         IllegalArgumentException.class,
         () -> new Frame.Handshake(Frame.Handshake.Kind.PEER, 0x10000, "c", 1));
+    assertThrows(IllegalArgumentException.class, () -> new Frame.NilextBatch(List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new Frame.NilextBatch(
+                List.of(
+                    new Frame.NilextRequest(1, 4, new byte[0]),
+                    new Frame.NilextRequest(2, 5, new byte[0]))));
+    assertThrows(IllegalArgumentException.class, () -> new Frame.NilextAckBatch(List.of()));
+    Frame.NilextAck ack = new Frame.NilextAck(1, 3, 4, true, true, 3);
+    for (Frame.NilextAck other :
+        List.of(
+            new Frame.NilextAck(2, 2, 4, true, true, 3),
+            new Frame.NilextAck(2, 3, 5, true, true, 3),
+            new Frame.NilextAck(2, 3, 4, false, true, 3),
+            new Frame.NilextAck(2, 3, 4, true, true, 2))) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> new Frame.NilextAckBatch(List.of(ack, other)),
+          "" + other);
+    }
+    // Only `accepted` and the request id may differ inside a batch.
+    new Frame.NilextAckBatch(List.of(ack, new Frame.NilextAck(2, 3, 4, true, false, 3)));
   }
 
   @Test

@@ -37,7 +37,9 @@ class WireFormatDocTest {
             Map.entry("StatusQuery", WireCodec.STATUS_QUERY),
             Map.entry("StatusInfo", WireCodec.STATUS_INFO),
             Map.entry("NilextRequest", WireCodec.NILEXT_REQUEST),
-            Map.entry("NilextAck", WireCodec.NILEXT_ACK));
+            Map.entry("NilextAck", WireCodec.NILEXT_ACK),
+            Map.entry("NilextBatch", WireCodec.NILEXT_BATCH),
+            Map.entry("NilextAckBatch", WireCodec.NILEXT_ACK_BATCH));
     for (Class<?> c : Frame.class.getPermittedSubclasses()) {
       String name = c.getSimpleName();
       assertTrue(types.containsKey(name), name + " needs a type byte in this test");

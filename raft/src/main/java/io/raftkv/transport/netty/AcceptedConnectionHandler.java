@@ -14,6 +14,8 @@ import io.raftkv.transport.InboundSink;
 import io.raftkv.wire.Frame;
 import io.raftkv.wire.WireCodec;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The last handler of an accepted connection: checks the {@link Frame.Handshake} (the first frame
@@ -160,10 +162,37 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
           new Inbound.NilextRequest(client, r.requestId(), r.term(), request, r.payload()))) {
         ChannelFuture unused = ctx.writeAndFlush(new Frame.Busy(r.requestId()));
       }
+    } else if (frame instanceof Frame.NilextBatch b) {
+      onNilextBatch(ctx, b);
     } else if (frame instanceof Frame.LeaderQuery || frame instanceof Frame.StatusQuery) {
       sink.offer(new Inbound.ClientQuery(client, frame));
     } else {
       closeWith(ctx, "a client sent " + frame.getClass().getSimpleName());
+    }
+  }
+
+  /**
+   * A batch of fast-path updates: every payload is checked before any is handed over (one bad
+   * payload closes the connection, as alone), then all go to the node loop together; if the loop
+   * has no room for all of them, every one is answered {@link Frame.Busy}.
+   */
+  private void onNilextBatch(ChannelHandlerContext ctx, Frame.NilextBatch b) {
+    List<Inbound.NilextRequest> requests = new ArrayList<>(b.requests().size());
+    for (Frame.NilextRequest r : b.requests()) {
+      try {
+        requests.add(
+            new Inbound.NilextRequest(
+                client, r.requestId(), r.term(), KvCodec.decode(r.payload()), r.payload()));
+      } catch (MalformedCommandException e) {
+        closeWith(ctx, "malformed fast-path payload: " + e.getMessage());
+        return;
+      }
+    }
+    if (!sink.offer(new Inbound.NilextBatch(requests))) {
+      for (Frame.NilextRequest r : b.requests()) {
+        ChannelFuture unused = ctx.write(new Frame.Busy(r.requestId()));
+      }
+      ctx.flush();
     }
   }
 

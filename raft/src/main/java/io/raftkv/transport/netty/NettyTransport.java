@@ -16,6 +16,7 @@ import io.raftkv.core.Message;
 import io.raftkv.transport.InboundSink;
 import io.raftkv.transport.Transport;
 import io.raftkv.wire.Frame;
+import io.raftkv.wire.NilextBatching;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
@@ -175,9 +176,12 @@ public final class NettyTransport implements Transport {
     outbox.clear();
   }
 
-  /** On {@code ch}'s event loop: writes {@code frames} in order, then flushes once. */
+  /**
+   * On {@code ch}'s event loop: writes {@code frames} in order, runs of fast-path acknowledgments
+   * packed into batch frames ({@link NilextBatching}), then flushes once.
+   */
   static void writeAll(Channel ch, List<Frame> frames) {
-    for (Frame f : frames) {
+    for (Frame f : NilextBatching.pack(frames)) {
       ChannelFuture unused = ch.write(f, ch.voidPromise());
     }
     ch.flush();

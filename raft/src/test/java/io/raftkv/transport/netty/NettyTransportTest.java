@@ -196,6 +196,78 @@ class NettyTransportTest {
     assertTrue(sink.isEmpty(), "" + sink);
   }
 
+  private static byte[] putPayload(long seq) {
+    return KvCodec.encode(
+        new KvRequest(5, seq, new KvCommand.Put(Bytes.utf8("k" + seq), Bytes.utf8("v"))));
+  }
+
+  /**
+   * A batch of fast-path updates reaches the loop as one hand-off holding each update, decoded, in
+   * order; the loop's acknowledgments to that client, answered together, go back as one batch.
+   */
+  @Test
+  void fastPathBatchesArriveTogetherAndTheirAcksLeaveTogether() throws Exception {
+    BlockingQueue<Inbound> sink = new LinkedBlockingQueue<>();
+    NettyTransport t = start(1, sink, Duration.ZERO);
+    RawClient c = client(1);
+    List<Frame.NilextRequest> sent = new ArrayList<>();
+    for (long seq = 1; seq <= 3; seq++) {
+      sent.add(new Frame.NilextRequest(10 + seq, 7, putPayload(seq)));
+    }
+    c.send(new Frame.NilextBatch(sent));
+    Inbound in = sink.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    Inbound.NilextBatch batch = assertInstanceOf(Inbound.NilextBatch.class, in);
+    assertEquals(3, batch.clientRequests());
+    List<Frame.NilextAck> acks = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Inbound.NilextRequest r = batch.requests().get(i);
+      assertEquals(10 + i + 1, r.requestId());
+      assertEquals(7, r.term());
+      assertEquals(KvCodec.decode(putPayload(i + 1)), r.request());
+      Frame.NilextAck a = new Frame.NilextAck(r.requestId(), 1, 7, true, i != 1, 1);
+      acks.add(a);
+      r.from().send(a);
+    }
+    t.flush();
+    assertEquals(new Frame.NilextAckBatch(acks), c.receive());
+    // A lone acknowledgment stays a plain frame.
+    batch.requests().get(0).from().send(acks.get(0));
+    t.flush();
+    assertEquals(acks.get(0), c.receive());
+  }
+
+  @Test
+  void aBadPayloadInAFastPathBatchClosesTheConnectionAndDeliversNone() throws Exception {
+    BlockingQueue<Inbound> sink = new LinkedBlockingQueue<>();
+    start(1, sink, Duration.ZERO);
+    RawClient c = client(1);
+    c.send(
+        new Frame.NilextBatch(
+            List.of(
+                new Frame.NilextRequest(1, 7, putPayload(1)),
+                new Frame.NilextRequest(2, 7, new byte[] {1, 2, 3}))));
+    assertTrue(c.awaitClosed(WAIT));
+    assertTrue(sink.isEmpty(), "" + sink);
+  }
+
+  @Test
+  void anOverloadedNodeAnswersEveryUpdateOfARefusedBatchBusy() throws Exception {
+    NettyTransport t =
+        new NettyTransport(
+            new TransportSettings(1, "test", members, Duration.ZERO, 1 << 20),
+            in -> in.clientRequests() < 2);
+    transports.add(t);
+    t.start();
+    RawClient c = client(1);
+    c.send(
+        new Frame.NilextBatch(
+            List.of(
+                new Frame.NilextRequest(41, 7, putPayload(1)),
+                new Frame.NilextRequest(42, 7, putPayload(2)))));
+    assertEquals(new Frame.Busy(41), c.receive());
+    assertEquals(new Frame.Busy(42), c.receive());
+  }
+
   @Test
   void acceptedPeerDeliversOnlyItsOwnMessages() throws Exception {
     BlockingQueue<Inbound> sink = new LinkedBlockingQueue<>();
