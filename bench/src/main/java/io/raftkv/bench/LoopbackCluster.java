@@ -1,6 +1,7 @@
 package io.raftkv.bench;
 
 import io.raftkv.core.Role;
+import io.raftkv.server.FreePorts;
 import io.raftkv.server.NodeStatus;
 import io.raftkv.server.RaftServer;
 import io.raftkv.server.ServerConfig;
@@ -8,7 +9,6 @@ import io.raftkv.storage.Durability;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,9 +60,7 @@ final class LoopbackCluster implements AutoCloseable {
 
   /** A port nobody listens on at {@code host} right now. */
   private static InetSocketAddress freeAddress(InetAddress host) throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, host)) {
-      return new InetSocketAddress(host, s.getLocalPort());
-    }
+    return new InetSocketAddress(host, FreePorts.pick(host));
   }
 
   /** Node id to client address {@code host:port}, as {@code ClientOptions.of} takes it. */

@@ -4,10 +4,10 @@ import io.raftkv.client.ClientConnectionPool;
 import io.raftkv.client.ClientOptions;
 import io.raftkv.client.Leader;
 import io.raftkv.client.RaftClient;
+import io.raftkv.server.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -85,10 +85,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(host, 0));
-      return s.getLocalPort();
-    }
+    return FreePorts.pick(InetAddress.getByName(host));
   }
 
   /** The {@code --cluster} value: {@code 1=127.0.0.1:PORT,2=127.0.0.2:PORT,...}. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.raftkv.client.ClientOptions;
 import io.raftkv.client.RaftClient;
 import io.raftkv.kv.Bytes;
+import io.raftkv.server.FreePorts;
 import io.raftkv.server.RaftServer;
 import io.raftkv.server.ServerConfig;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +14,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,9 +45,8 @@ class LoadRunnerEndToEndTest {
   private String startCluster() throws IOException {
     Map<Integer, InetSocketAddress> members = new TreeMap<>();
     for (int id = 1; id <= 3; id++) {
-      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-        members.put(id, new InetSocketAddress(InetAddress.getLoopbackAddress(), s.getLocalPort()));
-      }
+      InetAddress host = InetAddress.getLoopbackAddress();
+      members.put(id, new InetSocketAddress(host, FreePorts.pick(host)));
     }
     for (int id = 1; id <= 3; id++) {
       servers.add(RaftServer.start(ServerConfig.memory(id, members)));

@@ -1,9 +1,9 @@
 package io.raftkv.it;
 
+import io.raftkv.server.FreePorts;
 import io.raftkv.wire.Frame;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,10 +44,7 @@ final class ServerProcesses implements AutoCloseable {
   }
 
   private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(host, 0));
-      return s.getLocalPort();
-    }
+    return FreePorts.pick(InetAddress.getByName(host));
   }
 
   /** The --cluster value: {@code 1=127.0.0.1:PORT,2=...}. */

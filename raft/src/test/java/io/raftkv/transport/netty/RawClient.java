@@ -1,5 +1,6 @@
 package io.raftkv.transport.netty;
 
+import io.raftkv.server.FreePorts;
 import io.raftkv.wire.Frame;
 import io.raftkv.wire.FrameSplitter;
 import io.raftkv.wire.WireCodec;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -109,13 +109,9 @@ public final class RawClient implements AutoCloseable {
     socket.close();
   }
 
-  /** A port on 127.0.0.1 that was free a moment ago. */
+  /** A port on 127.0.0.1 that was free a moment ago ({@link FreePorts}). */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(true);
-      s.bind(loopback(0));
-      return s.getLocalPort();
-    }
+    return FreePorts.pick(loopback(0).getAddress());
   }
 
   /** {@code 127.0.0.1:port}. */
