@@ -226,6 +226,15 @@ public final class RaftNode {
   }
 
   /**
+   * Whether the next {@link #ready()} would ask the caller to persist something (a changed hard
+   * state or unpersisted entries): what a caller with a second file to force checks to decide
+   * whether the two writes could overlap.
+   */
+  public boolean hasUnpersisted() {
+    return !readyOutstanding && (!handedHardState.equals(hardState()) || log.hasUnpersisted());
+  }
+
+  /**
    * Hands out what the caller must persist, send, apply and answer (see {@link Ready} for the
    * order). Only one Ready is outstanding at a time.
    */

@@ -425,7 +425,9 @@ public final class NodeLoop implements AutoCloseable {
    * replica's durability log in that term (Skyros §4.2), which the fsync just made true, and owes
    * nothing to the Raft log entries of this iteration. An acknowledgment in a term the hard state
    * does not hold yet, and the replica's recovery messages, wait for both files as before ({@link
-   * #fastPathAfterReadies}). Without a store that fsyncs the write runs here and now.
+   * #fastPathAfterReadies}). Without a store that fsyncs, or when the Raft log has nothing to
+   * persist in this iteration (so there is no fsync to overlap), the write runs here and now: one
+   * thread hand-off less per iteration, which on a loaded machine is a scheduler wake-up less.
    *
    * @return the running write, or null when nothing is left to wait for
    */
@@ -438,7 +440,10 @@ public final class NodeLoop implements AutoCloseable {
     if (batch.isEmpty() && fence <= 0) {
       return null;
     }
-    if (durabilityWriter == null) {
+    if (durabilityWriter == null || !raft.hasUnpersisted()) {
+      // Nothing to overlap with: the Raft log has nothing to force in this iteration, so the
+      // write runs here, without waking the writer thread, and the acknowledgments go out with
+      // this iteration's other frames.
       writeDurable(batch, fence);
       return null;
     }

@@ -166,6 +166,10 @@ class NodeLoopTest {
     final MemoryDurabilityLogStore inner = new MemoryDurabilityLogStore();
     final Semaphore permits = new Semaphore(0);
     final CountDownLatch waiting = new CountDownLatch(1);
+
+    /** The thread of every append, in order. */
+    final List<String> appendThreads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     volatile boolean held;
 
     @Override
@@ -175,6 +179,7 @@ class NodeLoopTest {
 
     @Override
     public void append(List<NilextEntry> batch) throws IOException {
+      appendThreads.add(Thread.currentThread().getName());
       if (held) {
         waiting.countDown();
         permits.acquireUninterruptibly();
@@ -387,6 +392,10 @@ class NodeLoopTest {
     Frame.NilextAck first = assertInstanceOf(Frame.NilextAck.class, c.next());
     Frame.NilextAck second = assertInstanceOf(Frame.NilextAck.class, c.next());
     assertEquals(List.of(1L, 2L), List.of(first.requestId(), second.requestId()));
+    // The first write had no Raft-log write beside it and ran on the loop; the second overlapped
+    // the cas's Raft-log write on the durability thread.
+    assertEquals(
+        List.of("raftkv-node-1", "raftkv-durability-1"), durable.appendThreads, "append threads");
     assertTrue(first.accepted() && second.accepted(), first + " " + second);
     assertEquals(term, second.term());
     assertTrue(raftLog.waiting.await(WAIT.toMillis(), TimeUnit.MILLISECONDS));
