@@ -218,8 +218,7 @@ public final class RaftNode {
   /** Whether {@link #ready()} would return something to do. */
   public boolean hasReady() {
     return !readyOutstanding
-        && (!handedHardState.equals(hardState())
-            || log.hasUnpersisted()
+        && (unpersisted()
             || !outbox.isEmpty()
             || commitIndex > applyingIndex
             || !readStates.isEmpty());
@@ -231,7 +230,12 @@ public final class RaftNode {
    * whether the two writes could overlap.
    */
   public boolean hasUnpersisted() {
-    return !readyOutstanding && (!handedHardState.equals(hardState()) || log.hasUnpersisted());
+    return !readyOutstanding && unpersisted();
+  }
+
+  /** A hard state or entries not yet handed out for persisting. */
+  private boolean unpersisted() {
+    return !handedHardState.equals(hardState()) || log.hasUnpersisted();
   }
 
   /**

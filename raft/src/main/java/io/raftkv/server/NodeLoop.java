@@ -353,6 +353,8 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   private void handle(Inbound in) throws IOException {
+    // Leaves the count that offer() raised, whatever kind of input this is.
+    pendingClientRequests.addAndGet(-in.clientRequests());
     if (in instanceof Inbound.PeerMessage p) {
       if (fastPath != null && isDurabilityLogMessage(p.message())) {
         fastPath.onMessage(p.message(), raft.term(), OrderedUpdates.of(raft, kv));
@@ -360,13 +362,10 @@ public final class NodeLoop implements AutoCloseable {
         raft.step(p.message());
       }
     } else if (in instanceof Inbound.ClientRequest r) {
-      pendingClientRequests.decrementAndGet();
       onClientRequest(r);
     } else if (in instanceof Inbound.NilextRequest r) {
-      pendingClientRequests.decrementAndGet();
       onNilext(r);
     } else if (in instanceof Inbound.NilextBatch b) {
-      pendingClientRequests.addAndGet(-b.requests().size());
       for (Inbound.NilextRequest r : b.requests()) {
         onNilext(r);
       }

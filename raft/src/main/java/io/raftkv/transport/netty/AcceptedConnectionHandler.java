@@ -151,15 +151,8 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
         ChannelFuture unused = ctx.writeAndFlush(new Frame.Busy(r.requestId()));
       }
     } else if (frame instanceof Frame.NilextRequest r) {
-      KvRequest request;
-      try {
-        request = KvCodec.decode(r.payload());
-      } catch (MalformedCommandException e) {
-        closeWith(ctx, "malformed fast-path payload: " + e.getMessage());
-        return;
-      }
-      if (!sink.offer(
-          new Inbound.NilextRequest(client, r.requestId(), r.term(), request, r.payload()))) {
+      Inbound.NilextRequest in = decodeNilext(ctx, r);
+      if (in != null && !sink.offer(in)) {
         ChannelFuture unused = ctx.writeAndFlush(new Frame.Busy(r.requestId()));
       }
     } else if (frame instanceof Frame.NilextBatch b) {
@@ -179,20 +172,28 @@ final class AcceptedConnectionHandler extends SimpleChannelInboundHandler<Frame>
   private void onNilextBatch(ChannelHandlerContext ctx, Frame.NilextBatch b) {
     List<Inbound.NilextRequest> requests = new ArrayList<>(b.requests().size());
     for (Frame.NilextRequest r : b.requests()) {
-      try {
-        requests.add(
-            new Inbound.NilextRequest(
-                client, r.requestId(), r.term(), KvCodec.decode(r.payload()), r.payload()));
-      } catch (MalformedCommandException e) {
-        closeWith(ctx, "malformed fast-path payload: " + e.getMessage());
+      Inbound.NilextRequest in = decodeNilext(ctx, r);
+      if (in == null) {
         return;
       }
+      requests.add(in);
     }
     if (!sink.offer(new Inbound.NilextBatch(requests))) {
       for (Frame.NilextRequest r : b.requests()) {
         ChannelFuture unused = ctx.write(new Frame.Busy(r.requestId()));
       }
       ctx.flush();
+    }
+  }
+
+  /** {@code r} with its payload decoded, or null after closing the connection over a bad one. */
+  private Inbound.NilextRequest decodeNilext(ChannelHandlerContext ctx, Frame.NilextRequest r) {
+    try {
+      return new Inbound.NilextRequest(
+          client, r.requestId(), r.term(), KvCodec.decode(r.payload()), r.payload());
+    } catch (MalformedCommandException e) {
+      closeWith(ctx, "malformed fast-path payload: " + e.getMessage());
+      return null;
     }
   }
 
