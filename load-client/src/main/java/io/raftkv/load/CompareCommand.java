@@ -30,6 +30,8 @@ final class CompareCommand {
           "  --jvm-warmup 30s           per configuration, before its first point: the workload",
           "                             at --jvm-warmup-clients, thrown away (0s: none)",
           "  --jvm-warmup-clients 16    clients of the JVM warm-up",
+          "  --jvm-settle 60s           then warm up in 5 s steps, at most this long, until the",
+          "                             JIT compilers of all JVMs use under 10% of a core (0s: off)",
           ClusterOptions.USAGE);
 
   /**
@@ -40,12 +42,25 @@ final class CompareCommand {
 
   static final int DEFAULT_JVM_WARMUP_CLIENTS = 16;
 
+  /** At most this much more warm-up, in {@link #SETTLE_STEP} steps, while the JIT is busy. */
+  static final Duration DEFAULT_JVM_SETTLE = Duration.ofSeconds(60);
+
+  static final Duration SETTLE_STEP = Duration.ofSeconds(5);
+
+  /**
+   * The JIT counts as settled once all JVMs together compile less than this percentage of one core
+   * over a step. Measured on the 2-core reference VM with {@code jstat -compiler}: after a 20 s
+   * warm-up the three nodes still compiled 20 to 55 percent of a core in the measured window.
+   */
+  static final double JIT_SETTLED_PERCENT = 10;
+
   private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(30);
 
   private final ClusterOptions options;
   private final List<Integer> clients;
   private final Duration jvmWarmup;
   private final int jvmWarmupClients;
+  private final Duration jvmSettle;
   private final PrintStream out;
 
   private CompareCommand(
@@ -53,11 +68,13 @@ final class CompareCommand {
       List<Integer> clients,
       Duration jvmWarmup,
       int jvmWarmupClients,
+      Duration jvmSettle,
       PrintStream out) {
     this.options = options;
     this.clients = clients;
     this.jvmWarmup = jvmWarmup;
     this.jvmWarmupClients = jvmWarmupClients;
+    this.jvmSettle = jvmSettle;
     this.out = out;
   }
 
@@ -66,6 +83,7 @@ final class CompareCommand {
     List<Integer> clients = new ArrayList<>(List.of(1, 4, 16, 64));
     Duration[] jvmWarmup = {DEFAULT_JVM_WARMUP};
     int[] jvmWarmupClients = {DEFAULT_JVM_WARMUP_CLIENTS};
+    Duration[] jvmSettle = {DEFAULT_JVM_SETTLE};
     ClusterOptions options =
         ClusterOptions.parse(
             "compare",
@@ -79,6 +97,7 @@ final class CompareCommand {
                 case "--jvm-warmup" -> jvmWarmup[0] = LoadOptions.parseDuration(flag, value, true);
                 case "--jvm-warmup-clients" ->
                     jvmWarmupClients[0] = LoadOptions.positiveInt(flag, value);
+                case "--jvm-settle" -> jvmSettle[0] = LoadOptions.parseDuration(flag, value, true);
                 default -> {
                   return false;
                 }
@@ -86,7 +105,7 @@ final class CompareCommand {
               return true;
             });
     return new CompareCommand(
-        options, List.copyOf(clients), jvmWarmup[0], jvmWarmupClients[0], out);
+        options, List.copyOf(clients), jvmWarmup[0], jvmWarmupClients[0], jvmSettle[0], out);
   }
 
   /** Parses {@code 1,4,16,64}: positive, distinct, in the order given. */
@@ -116,6 +135,10 @@ final class CompareCommand {
 
   int jvmWarmupClients() {
     return jvmWarmupClients;
+  }
+
+  Duration jvmSettle() {
+    return jvmSettle;
   }
 
   /**
@@ -149,11 +172,55 @@ final class CompareCommand {
           jvmWarmupClients,
           jvmWarmup.toSeconds(),
           ops);
+      settleJit(cluster, config, scratch);
     } finally {
       try (Stream<Path> files = Files.walk(scratch)) {
         for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
           Files.deleteIfExists(f);
         }
+      }
+    }
+  }
+
+  /**
+   * Goes on with the warm-up workload in {@link #SETTLE_STEP} steps while the JIT compilers of the
+   * nodes and of this JVM together use more than {@link #JIT_SETTLED_PERCENT} of a core, for at
+   * most {@link #jvmSettle}; says how it ended.
+   */
+  private void settleJit(LocalCluster cluster, ClusterConfig config, Path scratch)
+      throws IOException, InterruptedException {
+    long spent = 0;
+    while (spent < jvmSettle.toMillis()) {
+      long step = Math.min(SETTLE_STEP.toMillis(), jvmSettle.toMillis() - spent);
+      JitWindow.Probe probe = new JitWindow.Probe(cluster, options.nodes());
+      LoadOptions warm =
+          options
+              .load()
+              .forPoint(cluster.clusterSpec(), jvmWarmupClients, scratch, config.fastPath())
+              .asJvmWarmup(Duration.ofMillis(step));
+      probe.windowOpens();
+      new LoadRunner(warm, new PrintStream(OutputStream.nullOutputStream())).run();
+      probe.windowCloses();
+      spent += step;
+      JitWindow jit = probe.result();
+      if (!jit.complete(options.nodes())) {
+        out.printf(Locale.ROOT, "   JIT: not every JVM reports its compile time; not waiting%n");
+        return;
+      }
+      if (jit.corePercent() < JIT_SETTLED_PERCENT) {
+        out.printf(
+            Locale.ROOT,
+            "   JIT settled after %.0f s more warm-up (%.1f%% of a core compiling)%n",
+            spent / 1000.0,
+            jit.corePercent());
+        return;
+      }
+      if (spent >= jvmSettle.toMillis()) {
+        out.printf(
+            Locale.ROOT,
+            "   JIT still at %.1f%% of a core after %.0f s more warm-up; measuring anyway%n",
+            jit.corePercent(),
+            spent / 1000.0);
       }
     }
   }
@@ -209,18 +276,34 @@ final class CompareCommand {
               minutes(left));
           Path pointDir = dir.resolve(config.label()).resolve(Charts.clientsTag(n));
           LeaderWindow.Probe probe = new LeaderWindow.Probe(cluster, leader);
+          JitWindow.Probe jitProbe = new JitWindow.Probe(cluster, options.nodes());
           LoadRunner runner =
               new LoadRunner(
                       load.forPoint(cluster.clusterSpec(), n, pointDir, config.fastPath()), out)
-                  .onMeasuredWindow(probe::windowOpens, probe::windowCloses);
+                  .onMeasuredWindow(
+                      () -> {
+                        probe.windowOpens();
+                        jitProbe.windowOpens();
+                      },
+                      () -> {
+                        probe.windowCloses();
+                        jitProbe.windowCloses();
+                      });
           if (history != null) {
             runner.observe(history.withClientBase(clientBase));
           }
           clientBase += n;
           LoadRunner.Outcome o = runner.run();
+          JitWindow jit = jitProbe.result();
+          if (jit.windowMillis() > 0) {
+            out.printf(
+                Locale.ROOT,
+                "   JIT during the measured window: %.1f%% of a core%n",
+                jit.corePercent());
+          }
           points.add(
               new PointResult(
-                  config, n, o.info(), o.results(), probe.result(), o.fastPath(), pointDir));
+                  config, n, o.info(), o.results(), probe.result(), o.fastPath(), jit, pointDir));
           done++;
         }
       }

@@ -36,7 +36,8 @@ public final class ComparisonReport {
   static final String CSV_HEADER =
       "config,variant,settings,flags,durability,nodes,clients,duration_s,count,errors,throughput,"
           + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry,"
-          + "fast_path_attempts,fast_path_completed,fast_path_bypassed";
+          + "durability_fsyncs,durability_fsyncs_per_entry,fast_path_attempts,fast_path_completed,fast_path_bypassed,"
+          + "jit_ms,jit_core_percent";
 
   private ComparisonReport() {}
 
@@ -105,14 +106,43 @@ public final class ComparisonReport {
           true);
       double f = w.fsyncsPerEntry();
       Report.field(sb, 6, "fsyncs_per_entry", Double.isNaN(f) ? "null" : Report.num(f), true);
+      if (p.fastPath() != null) {
+        double d = w.durabilityFsyncsPerEntry();
+        Report.field(
+            sb,
+            6,
+            "leader_durability_fsyncs",
+            Double.isNaN(d) ? "null" : Long.toString(w.durabilityFsyncs()),
+            true);
+        Report.field(
+            sb, 6, "durability_fsyncs_per_entry", Double.isNaN(d) ? "null" : Report.num(d), true);
+      }
       Report.field(sb, 6, "leader_note", Report.quote(w.note()), true);
       if (p.fastPath() != null) {
         Report.field(sb, 6, "fast_path", Report.fastPathJson(p.fastPath()), true);
       }
+      sb.append("      \"jit\": ").append(jitJson(p.jit())).append(",\n");
       Report.field(sb, 6, "dir", Report.quote(relative(p)), false);
       sb.append("    }").append(i + 1 < points.size() ? ",\n" : "\n");
     }
     sb.append("  ]\n}\n");
+    return sb.toString();
+  }
+
+  /** The JIT window as a JSON object, or null when it was not probed. */
+  static String jitJson(JitWindow j) {
+    if (j.windowMillis() <= 0) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder("{\"window_ms\": ").append(j.windowMillis());
+    sb.append(", \"client_ms\": ").append(j.clientMillis() < 0 ? "null" : j.clientMillis());
+    sb.append(", \"node_ms\": {");
+    int i = 0;
+    for (Map.Entry<Integer, Long> e : j.nodeMillis().entrySet()) {
+      sb.append(i++ == 0 ? "" : ", ").append(Report.quote(Integer.toString(e.getKey())));
+      sb.append(": ").append(e.getValue());
+    }
+    sb.append("}, \"core_percent\": ").append(Report.num(j.corePercent())).append('}');
     return sb.toString();
   }
 
@@ -127,6 +157,7 @@ public final class ComparisonReport {
       Histogram h = p.latency();
       LeaderWindow w = p.leader();
       double f = w.fsyncsPerEntry();
+      double d = p.fastPath() == null ? Double.NaN : w.durabilityFsyncsPerEntry();
       sb.append(
           String.join(
               ",",
@@ -150,9 +181,13 @@ public final class ComparisonReport {
               w.valid() ? Long.toString(w.fsyncs()) : "",
               w.valid() ? Long.toString(w.committed()) : "",
               Double.isNaN(f) ? "" : Report.num(f),
+              Double.isNaN(d) ? "" : Long.toString(w.durabilityFsyncs()),
+              Double.isNaN(d) ? "" : Report.num(d),
               p.fastPath() == null ? "" : Long.toString(p.fastPath().attempts()),
               p.fastPath() == null ? "" : Long.toString(p.fastPath().completed()),
-              p.fastPath() == null ? "" : Long.toString(p.fastPath().bypassed())));
+              p.fastPath() == null ? "" : Long.toString(p.fastPath().bypassed()),
+              p.jit().windowMillis() > 0 ? Long.toString(p.jit().totalMillis()) : "",
+              p.jit().windowMillis() > 0 ? Report.num(p.jit().corePercent()) : ""));
       sb.append('\n');
     }
     return sb.toString();
@@ -197,19 +232,24 @@ public final class ComparisonReport {
             + " operation type together, in milliseconds, from HdrHistogram. Errors: failed"
             + " measured operations (kinds in `summary.json`). fsyncs/entry: the leader's fsyncs"
             + " divided by the log entries it committed during the measured window (blank if the"
-            + " leader changed). fast path: the share of the client's puts, deletes and multiPuts"
+            + " leader changed); dlog fsyncs/entry: the leader's durability-log fsyncs (fast"
+            + " path) divided by the same entries (blank: fast path off). fast path: the share of the client's puts, deletes and multiPuts"
             + " that completed on a supermajority; the rest fell back to the leader or went to it"
-            + " at once past the client's in-flight limit (blank: fast path off).\n\n");
+            + " at once past the client's in-flight limit (blank: fast path off). JIT %: the time"
+            + " the JIT compilers of every node JVM and of the load client spent compiling during"
+            + " the measured window, as a percentage of one core (a point with much more than a"
+            + " few percent was measured while the machine was still compiling).\n\n");
     sb.append("| config | flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
-        .append(" fsyncs/entry | fast path |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append(" fsyncs/entry | dlog fsyncs/entry | fast path | JIT % |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (PointResult p : points) {
       Histogram h = p.latency();
       double f = p.leader().fsyncsPerEntry();
+      double d = p.fastPath() == null ? Double.NaN : p.leader().durabilityFsyncsPerEntry();
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s | %s |%n",
+              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s | %s | %s | %s |%n",
               p.config().label(),
               p.config().settingsText().isEmpty()
                   ? p.config().variant()
@@ -222,7 +262,11 @@ public final class ComparisonReport {
               maxMicros(h) / 1000,
               p.errors(),
               Double.isNaN(f) ? "" : String.format(Locale.ROOT, "%.3f", f),
-              p.fastPath() == null ? "" : Report.fastPathShare(p.fastPath())));
+              Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.3f", d),
+              p.fastPath() == null ? "" : Report.fastPathShare(p.fastPath()),
+              p.jit().windowMillis() > 0
+                  ? String.format(Locale.ROOT, "%.1f", p.jit().corePercent())
+                  : ""));
     }
     sb.append(
         "\nPlots: `throughput-vs-clients.png`, `p99-vs-clients.png`,"

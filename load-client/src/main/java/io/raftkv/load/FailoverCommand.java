@@ -167,6 +167,7 @@ final class FailoverCommand {
                 outcome.results(),
                 LeaderWindow.missing(leader, "the leader was killed during the window"),
                 outcome.fastPath(),
+                JitWindow.unknown(),
                 dir);
         Result result =
             new Result(

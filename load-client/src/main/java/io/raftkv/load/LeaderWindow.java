@@ -13,20 +13,33 @@ import java.util.concurrent.TimeoutException;
  * ends; otherwise {@link #note} says why there is no figure.
  *
  * @param leaderId the node asked
- * @param fsyncs fsyncs the leader did during the window
+ * @param fsyncs fsyncs of its Raft log the leader did during the window
+ * @param durabilityFsyncs fsyncs of its durability log (fast path) during the window, or -1 if its
+ *     status does not report them
  * @param committed log entries the leader committed during the window (vanilla reads included: they
  *     go through the log)
  */
-public record LeaderWindow(int leaderId, boolean valid, long fsyncs, long committed, String note) {
+public record LeaderWindow(
+    int leaderId, boolean valid, long fsyncs, long durabilityFsyncs, long committed, String note) {
 
   /** Fsyncs per committed entry, or NaN when invalid or nothing was committed. */
   public double fsyncsPerEntry() {
     return valid && committed > 0 ? (double) fsyncs / committed : Double.NaN;
   }
 
+  /**
+   * Durability-log fsyncs per committed entry (the fast path's extra disk barriers, one per group
+   * of accepted updates), or NaN when invalid, not reported or nothing was committed.
+   */
+  public double durabilityFsyncsPerEntry() {
+    return valid && committed > 0 && durabilityFsyncs >= 0
+        ? (double) durabilityFsyncs / committed
+        : Double.NaN;
+  }
+
   /** A window with no figures and the reason. */
   static LeaderWindow missing(int leaderId, String note) {
-    return new LeaderWindow(leaderId, false, 0, 0, note);
+    return new LeaderWindow(leaderId, false, 0, -1, 0, note);
   }
 
   /** Compares two status answers of node {@code leaderId}. */
@@ -41,7 +54,11 @@ public record LeaderWindow(int leaderId, boolean valid, long fsyncs, long commit
       long fsyncs = Long.parseLong(after.get("fsyncs")) - Long.parseLong(before.get("fsyncs"));
       long committed =
           Long.parseLong(after.get("commitIndex")) - Long.parseLong(before.get("commitIndex"));
-      return new LeaderWindow(leaderId, true, fsyncs, committed, "");
+      String dBefore = before.get("durabilityFsyncs");
+      String dAfter = after.get("durabilityFsyncs");
+      long durabilityFsyncs =
+          dBefore == null || dAfter == null ? -1 : Long.parseLong(dAfter) - Long.parseLong(dBefore);
+      return new LeaderWindow(leaderId, true, fsyncs, durabilityFsyncs, committed, "");
     } catch (NumberFormatException | NullPointerException e) {
       return missing(leaderId, "status without fsyncs or commitIndex: " + after);
     }

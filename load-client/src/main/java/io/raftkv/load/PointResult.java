@@ -11,6 +11,8 @@ import org.HdrHistogram.Histogram;
  *
  * @param fastPath the client's fast-path counters over the measured window, or null when the fast
  *     path was off
+ * @param jit JIT compilation of every JVM during the measured window ({@link JitWindow#unknown()}
+ *     when not probed)
  * @param dir where the point's raw files ({@code .hgrm}, {@code .hlog}, {@code summary.json}) are
  */
 public record PointResult(
@@ -20,6 +22,7 @@ public record PointResult(
     List<OpResult> results,
     LeaderWindow leader,
     FastPathStats fastPath,
+    JitWindow jit,
     Path dir) {
 
   /** Successful measured operations, all types. */

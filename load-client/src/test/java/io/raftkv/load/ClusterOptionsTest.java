@@ -173,10 +173,13 @@ class ClusterOptionsTest {
     assertEquals(Duration.ZERO, c.jvmWarmup());
     assertEquals(4, c.jvmWarmupClients());
     assertEquals(Duration.ofMillis(2500), compare("--jvm-warmup", "2500ms").jvmWarmup());
+    assertEquals(CompareCommand.DEFAULT_JVM_SETTLE, c.jvmSettle());
+    assertEquals(Duration.ZERO, compare("--jvm-settle", "0s").jvmSettle());
     for (String[] args :
         List.of(
             new String[] {"--jvm-warmup", "-1s"},
             new String[] {"--jvm-warmup", "soon"},
+            new String[] {"--jvm-settle", "-5s"},
             new String[] {"--jvm-warmup-clients", "0"})) {
       assertThrows(UsageException.class, () -> compare(args), String.join(" ", args));
     }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,8 @@ class CompareIT {
             "1s",
             "--jvm-warmup-clients",
             "2",
+            "--jvm-settle",
+            "2s",
             "--durability",
             "memory",
             "--keys",
@@ -57,6 +60,10 @@ class CompareIT {
     assertEquals(
         CONFIGS.size(),
         text.lines().filter(l -> l.contains("JVM warm-up: 2 clients for 1 s")).count(),
+        text);
+    assertEquals(
+        CONFIGS.size(),
+        text.lines().filter(l -> l.contains("JIT settled") || l.contains("JIT still at")).count(),
         text);
     assertEquals(
         0, ProcessHandle.current().children().filter(ProcessHandle::isAlive).count(), "children");
@@ -98,6 +105,12 @@ class CompareIT {
       // Memory durability: the leader never fsyncs, and it committed entries in the window.
       assertEquals(0.0, p.get("leader_fsyncs"), where);
       assertTrue((Double) p.get("leader_committed_entries") > 0, where);
+      // Every node JVM and the client reported their compile time over the window.
+      Map<?, ?> jit = (Map<?, ?>) p.get("jit");
+      assertEquals(Set.of("1", "2", "3"), ((Map<?, ?>) jit.get("node_ms")).keySet(), where);
+      assertTrue((Double) jit.get("window_ms") >= 1000, where + " " + jit);
+      assertTrue((Double) jit.get("client_ms") >= 0, where + " " + jit);
+      assertTrue((Double) jit.get("core_percent") >= 0, where + " " + jit);
     }
 
     List<String> csv = Files.readAllLines(out.resolve("summary.csv"));

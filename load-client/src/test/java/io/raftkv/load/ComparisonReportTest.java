@@ -1,6 +1,7 @@
 package io.raftkv.load;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +44,15 @@ class ComparisonReportTest {
   /** Put latencies 1..1000 us, get 10..2009 us, 2 no_quorum errors on put; 2 s measured. */
   static PointResult point(
       ClusterConfig config, int clients, LeaderWindow leader, FastPathStats fastPath) {
+    return point(config, clients, leader, fastPath, JitWindow.unknown());
+  }
+
+  static PointResult point(
+      ClusterConfig config,
+      int clients,
+      LeaderWindow leader,
+      FastPathStats fastPath,
+      JitWindow jit) {
     List<OpResult> results =
         List.of(
             new OpResult("put", ReportTest.linear(1, 1000), null, Map.of("no_quorum", 2L)),
@@ -54,17 +64,24 @@ class ComparisonReportTest {
         results,
         leader,
         fastPath,
+        jit,
         Path.of(config.label(), "c" + clients));
   }
 
   static List<PointResult> points() {
     return List.of(
-        point(VANILLA, 1, new LeaderWindow(1, true, 1500, 3000, ""), null),
+        point(VANILLA, 1, new LeaderWindow(1, true, 1500, -1, 3000, ""), null),
         point(
             BATCHING,
             1,
             LeaderWindow.missing(2, "the leader's term changed during the window"),
-            new FastPathStats(200, 150, 40, 10, 50)));
+            new FastPathStats(200, 150, 40, 10, 50)),
+        point(
+            BATCHING,
+            4,
+            new LeaderWindow(3, true, 30, 120, 3000, ""),
+            new FastPathStats(200, 150, 40, 10, 50),
+            new JitWindow(Map.of(1, 300L, 2, 200L, 3, 100L), 400L, 2000)));
   }
 
   @Test
@@ -87,7 +104,7 @@ class ComparisonReportTest {
       assertTrue(run.containsKey(key), key);
     }
     List<?> list = (List<?>) root.get("points");
-    assertEquals(2, list.size());
+    assertEquals(3, list.size());
     Map<?, ?> first = (Map<?, ?>) list.get(0);
     assertEquals("vanilla", first.get("config"));
     assertEquals(3000.0, first.get("count"));
@@ -113,6 +130,20 @@ class ComparisonReportTest {
     assertEquals(10.0, fast.get("timed_out"));
     assertEquals(50.0, fast.get("bypassed"));
     assertTrue(((String) second.get("flags")).contains("batching=true"));
+    assertFalse(first.containsKey("durability_fsyncs_per_entry"), "fast path off: no such field");
+    assertTrue(second.containsKey("durability_fsyncs_per_entry"));
+    assertNull(second.get("durability_fsyncs_per_entry"));
+    Map<?, ?> third = (Map<?, ?>) list.get(2);
+    assertEquals(120.0, third.get("leader_durability_fsyncs"));
+    assertEquals(0.04, (Double) third.get("durability_fsyncs_per_entry"), 1e-9);
+    assertEquals(0.01, (Double) third.get("fsyncs_per_entry"), 1e-9);
+    assertNull(first.get("jit"), "not probed");
+    Map<?, ?> jit = (Map<?, ?>) third.get("jit");
+    assertEquals(2000.0, jit.get("window_ms"));
+    assertEquals(400.0, jit.get("client_ms"));
+    assertEquals(Map.of("1", 300.0, "2", 200.0, "3", 100.0), jit.get("node_ms"));
+    // 1000 ms of compiling over a 2000 ms window: half a core.
+    assertEquals(50.0, (Double) jit.get("core_percent"), 1e-9);
   }
 
   @Test
@@ -120,7 +151,7 @@ class ComparisonReportTest {
     ComparisonReport.write(dir, meta(), points());
     List<String> lines = Files.readAllLines(dir.resolve("summary.csv"));
     assertEquals(ComparisonReport.CSV_HEADER, lines.get(0));
-    assertEquals(3, lines.size());
+    assertEquals(4, lines.size());
     int columns = ComparisonReport.CSV_HEADER.split(",").length;
     for (String line : lines.subList(1, lines.size())) {
       // The flags column is quoted: it holds commas.
@@ -128,8 +159,10 @@ class ComparisonReportTest {
       assertEquals(columns, unquoted.split(",", -1).length, line);
     }
     assertTrue(lines.get(1).startsWith("vanilla,vanilla,,"));
-    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500,,,"), lines.get(1));
-    assertTrue(lines.get(2).endsWith(",2,,,,200,150,50"), lines.get(2));
+    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500,,,,,,,"), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",2,,,,,,200,150,50,,"), lines.get(2));
+    assertTrue(
+        lines.get(3).endsWith(",3,30,3000,0.010,120,0.040,200,150,50,1000,50.000"), lines.get(3));
     assertEquals("\"a,b\"", ComparisonReport.csvText("a,b"));
     assertEquals("\"say \"\"hi\"\"\"", ComparisonReport.csvText("say \"hi\""));
   }
@@ -141,9 +174,11 @@ class ComparisonReportTest {
     assertTrue(md.contains("| config | flags | clients | ops/s |"), md);
     // 3000 ops in 2 s; p50 of 1..1000 and 10..2009 together is about 0.67 ms.
     assertTrue(md.contains("| vanilla | vanilla | 1 | 1500 |"), md);
-    assertTrue(md.contains("| 2 | 0.500 |  |"), md);
+    assertTrue(md.contains("| 2 | 0.500 |  |  |  |"), md);
     // 150 of 250 updates (200 attempts, 50 bypassed) completed on the fast path.
-    assertTrue(md.contains("| 2 |  | 60.0% |"), md);
+    assertTrue(md.contains("| 2 |  |  | 60.0% |  |"), md);
+    // 30 Raft-log and 120 durability-log fsyncs for 3000 committed entries; half a core compiling.
+    assertTrue(md.contains("| 0.010 | 0.040 | 60.0% | 50.0 |"), md);
     assertTrue(md.contains("| vanilla+batching | vanilla + batching=true | 1 | 1500 |"), md);
     assertTrue(md.contains("durability `fsync`"), md);
     assertTrue(md.contains("warmed up for 15 s at 16 clients first"), md);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +30,20 @@ class LeaderWindowTest {
     assertEquals(1000, w.committed());
     assertEquals(250, w.fsyncs());
     assertEquals(0.25, w.fsyncsPerEntry(), 1e-12);
+    assertEquals(-1, w.durabilityFsyncs(), "an older status without the field");
+    assertTrue(Double.isNaN(w.durabilityFsyncsPerEntry()));
+  }
+
+  @Test
+  void durabilityLogFsyncsAreCountedOverTheSameWindow() {
+    Map<String, String> before = new HashMap<>(status("LEADER", 3, 100, 40));
+    before.put("durabilityFsyncs", "500");
+    Map<String, String> after = new HashMap<>(status("LEADER", 3, 1100, 60));
+    after.put("durabilityFsyncs", "700");
+    LeaderWindow w = LeaderWindow.between(1, before, after);
+    assertEquals(200, w.durabilityFsyncs());
+    assertEquals(0.2, w.durabilityFsyncsPerEntry(), 1e-12);
+    assertEquals(0.02, w.fsyncsPerEntry(), 1e-12);
   }
 
   @Test

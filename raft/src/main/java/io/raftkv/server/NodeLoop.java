@@ -130,6 +130,13 @@ public final class NodeLoop implements AutoCloseable {
   private final ArrayDeque<DeferredRead> deferredReads = new ArrayDeque<>();
 
   private long fastPathAccepted;
+
+  /**
+   * The durability store's fsync count, read on this thread once its write of the iteration is
+   * done.
+   */
+  private long durabilitySyncs;
+
   private final String flags;
 
   /**
@@ -502,6 +509,7 @@ public final class NodeLoop implements AutoCloseable {
         throw new IllegalStateException("durability-log write failed", e.getCause());
       }
     }
+    durabilitySyncs = durabilityStore.syncCount();
     List<NilextId> removed = fastPath.takeRemoved();
     if (!removed.isEmpty()) {
       durabilityStore.remove(removed);
@@ -668,7 +676,10 @@ public final class NodeLoop implements AutoCloseable {
               new Frame.LeaderInfo(
                   leaderQuery.requestId(), leader, config.address(leader), raft.term()));
     } else if (query instanceof Frame.StatusQuery statusQuery) {
-      q.from().send(new Frame.StatusInfo(statusQuery.requestId(), currentStatus().fields()));
+      Map<String, String> fields = currentStatus().fields();
+      // A fact of the process rather than of the node, so it is read here and not every iteration.
+      fields.put("jitMillis", Long.toString(JitTime.totalMillis()));
+      q.from().send(new Frame.StatusInfo(statusQuery.requestId(), fields));
     }
   }
 
@@ -756,7 +767,8 @@ public final class NodeLoop implements AutoCloseable {
         leaseReadsServed,
         readIndexReadsServed,
         fastPathAccepted,
-        fastPath == null ? 0 : fastPath.log().size());
+        fastPath == null ? 0 : fastPath.log().size(),
+        durabilitySyncs);
   }
 
   private void publishStatus() {

@@ -7,6 +7,10 @@ import java.util.Map;
 /**
  * A snapshot of one node's state, published by the node loop after every iteration so that other
  * threads (tests, metrics) can read it without touching the {@code RaftNode}.
+ *
+ * @param fsyncs fsyncs of the Raft log since the node started
+ * @param durabilityFsyncs fsyncs of the fast path's durability log since the node started (0 with
+ *     the fast path off or a store that does not fsync)
  */
 public record NodeStatus(
     int id,
@@ -23,7 +27,8 @@ public record NodeStatus(
     long leaseReads,
     long readIndexReads,
     long fastPathAccepted,
-    int durabilityLogSize) {
+    int durabilityLogSize,
+    long durabilityFsyncs) {
 
   /** The fields of a {@code StatusInfo} answer, in a fixed order. */
   public Map<String, String> fields() {
@@ -43,6 +48,7 @@ public record NodeStatus(
     f.put("readIndexReads", Long.toString(readIndexReads));
     f.put("fastPathAccepted", Long.toString(fastPathAccepted));
     f.put("durabilityLog", Integer.toString(durabilityLogSize));
+    f.put("durabilityFsyncs", Long.toString(durabilityFsyncs));
     return f;
   }
 }

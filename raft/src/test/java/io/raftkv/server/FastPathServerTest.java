@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,6 +69,12 @@ class FastPathServerTest {
     return cluster.servers().values().stream().mapToLong(s -> s.status().fastPathAccepted()).sum();
   }
 
+  private Map<Integer, Long> durabilityFsyncs() {
+    Map<Integer, Long> m = new TreeMap<>();
+    cluster.servers().forEach((id, s) -> m.put(id, s.status().durabilityFsyncs()));
+    return m;
+  }
+
   @Test
   void updatesCompleteOnTheFastPathAndReadsSeeThem(@TempDir Path dir) throws Exception {
     startCluster(dir);
@@ -75,6 +82,7 @@ class FastPathServerTest {
     RaftClient c = pool.newSession();
     put(c, "warm", "up");
     long before = accepted();
+    Map<Integer, Long> syncsBefore = durabilityFsyncs();
     for (int i = 0; i < 20; i++) {
       put(c, "k" + i, "v" + i);
     }
@@ -82,6 +90,13 @@ class FastPathServerTest {
     // acknowledgments left: wait for it rather than read it the moment the last put returned.
     RawClient.await(WAIT, () -> accepted() >= before + 60);
     assertEquals(before + 60, accepted(), "every replica accepted every update");
+    Map<Integer, Long> syncsAfter = durabilityFsyncs();
+    for (int id : syncsAfter.keySet()) {
+      // One put at a time: each update is a write of its own, forced before it is acknowledged.
+      assertTrue(
+          syncsAfter.get(id) - syncsBefore.get(id) >= 20,
+          "node " + id + ": " + syncsBefore + " -> " + syncsAfter);
+    }
     for (int i = 0; i < 20; i++) {
       assertEquals(Optional.of(Bytes.utf8("v" + i)), get(c, "k" + i));
     }

@@ -203,7 +203,9 @@ class ServerClusterTest {
               "leaseReads",
               "readIndexReads",
               "fastPathAccepted",
-              "durabilityLog"),
+              "durabilityLog",
+              "durabilityFsyncs",
+              "jitMillis"),
           List.copyOf(status.fields().keySet()));
       assertEquals(Integer.toString(id), status.fields().get("id"));
       assertEquals(id == leader ? "LEADER" : "FOLLOWER", status.fields().get("role"));
@@ -211,6 +213,8 @@ class ServerClusterTest {
       assertEquals("vanilla", status.fields().get("variant"));
       assertEquals("memory", status.fields().get("durability"));
       assertEquals("0", status.fields().get("fsyncs"));
+      // HotSpot reports compile time, and this JVM has compiled code by now.
+      assertTrue(Long.parseLong(status.fields().get("jitMillis")) > 0, status.fields().toString());
     }
   }
 
