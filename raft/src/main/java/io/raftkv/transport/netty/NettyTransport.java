@@ -51,17 +51,16 @@ public final class NettyTransport implements Transport {
   private static final long SHUTDOWN_TIMEOUT_MILLIS = 2000;
 
   /**
-   * Event loops per node: one. Every connection of the node (peers and clients) is served by the
-   * same thread, so a wave of frames is decoded and handed to the node loop by one thread and a
-   * flush writes every channel's frames from one thread. With two loops, on the 2-core reference VM
-   * (three nodes and the load client on two cores), identical fast-path clusters at 64 clients in
-   * fsync ran anywhere from 19,679 to 29,070 puts/s (2026-12-06); with one, three pairs gave 26,655
-   * to 32,218 and a ratio to optimized of 0.89, 1.04 and 1.04 (optimized 26,426 to 30,859). One
-   * loop is also one thread less to wake per node. Which of the two loops a connection lands on is
-   * decided by Netty in connection order; that this placement is what made the two-loop runs vary
-   * is a guess, not a measurement.
+   * Event loops per node: two, shared by all of the node's peer and client connections. One loop
+   * (one thread less to wake per node) was tried at `c4d142c` on the 2-core reference VM
+   * (2026-12-06) and not kept, for want of a clear gain. With 64 clients, puts, fsync, the fast
+   * path's ratio to optimized in interleaved pairs was 0.89, 1.04, 1.04, 0.66, 1.23 and 0.79 with
+   * one loop (median 0.97), against 0.71, 0.89, 0.79, 0.92 and 0.61 with two (median 0.79). The
+   * fast path's throughput still spread as widely: 21,043 to 32,218 puts/s with one loop, 19,679 to
+   * 29,070 with two. With 5 nodes, 1 ms links and one client, its put p50 ratio to optimized was
+   * 0.61, 0.57 and 0.62 with one loop, against 0.58, 0.56 and 0.54 with two.
    */
-  static final int EVENT_LOOPS = 1;
+  static final int EVENT_LOOPS = 2;
 
   private final TransportSettings settings;
   private final InboundSink sink;
