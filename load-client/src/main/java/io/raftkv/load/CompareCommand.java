@@ -192,7 +192,7 @@ final class CompareCommand {
     long spent = 0;
     while (spent < jvmSettle.toMillis()) {
       long step = Math.min(SETTLE_STEP.toMillis(), jvmSettle.toMillis() - spent);
-      JitWindow.Probe probe = new JitWindow.Probe(cluster, options.nodes());
+      StatusProbe probe = new StatusProbe(cluster, options.nodes());
       LoadOptions warm =
           options
               .load()
@@ -202,7 +202,7 @@ final class CompareCommand {
       new LoadRunner(warm, new PrintStream(OutputStream.nullOutputStream())).run();
       probe.windowCloses();
       spent += step;
-      JitWindow jit = probe.result();
+      JitWindow jit = probe.jit();
       if (!jit.complete(options.nodes())) {
         out.printf(Locale.ROOT, "   JIT: not every JVM reports its compile time; not waiting%n");
         return;
@@ -275,26 +275,17 @@ final class CompareCommand {
               leader,
               minutes(left));
           Path pointDir = dir.resolve(config.label()).resolve(Charts.clientsTag(n));
-          LeaderWindow.Probe probe = new LeaderWindow.Probe(cluster, leader);
-          JitWindow.Probe jitProbe = new JitWindow.Probe(cluster, options.nodes());
+          StatusProbe probe = new StatusProbe(cluster, options.nodes());
           LoadRunner runner =
               new LoadRunner(
                       load.forPoint(cluster.clusterSpec(), n, pointDir, config.fastPath()), out)
-                  .onMeasuredWindow(
-                      () -> {
-                        probe.windowOpens();
-                        jitProbe.windowOpens();
-                      },
-                      () -> {
-                        probe.windowCloses();
-                        jitProbe.windowCloses();
-                      });
+                  .onMeasuredWindow(probe::windowOpens, probe::windowCloses);
           if (history != null) {
             runner.observe(history.withClientBase(clientBase));
           }
           clientBase += n;
           LoadRunner.Outcome o = runner.run();
-          JitWindow jit = jitProbe.result();
+          JitWindow jit = probe.jit();
           if (jit.windowMillis() > 0) {
             out.printf(
                 Locale.ROOT,
@@ -303,7 +294,14 @@ final class CompareCommand {
           }
           points.add(
               new PointResult(
-                  config, n, o.info(), o.results(), probe.result(), o.fastPath(), jit, pointDir));
+                  config,
+                  n,
+                  o.info(),
+                  o.results(),
+                  probe.leader(leader),
+                  o.fastPath(),
+                  jit,
+                  pointDir));
           done++;
         }
       }

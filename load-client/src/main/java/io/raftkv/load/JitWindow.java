@@ -1,14 +1,9 @@
 package io.raftkv.load;
 
-import io.raftkv.server.JitTime;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * JIT compilation over one window: the milliseconds each node JVM's compilers spent (their {@code
@@ -87,66 +82,6 @@ public record JitWindow(Map<Integer, Long> nodeMillis, long clientMillis, long w
       return v == null ? -1 : Long.parseLong(v);
     } catch (NumberFormatException e) {
       return -1;
-    }
-  }
-
-  /** Reads every node's and this JVM's compile time when the window opens and when it closes. */
-  static final class Probe {
-    private final LocalCluster cluster;
-    private final int nodes;
-    private volatile Reading atStart;
-    private volatile Reading atEnd;
-
-    private record Reading(
-        long nanos, long client, Map<Integer, CompletableFuture<Map<String, String>>> nodes) {}
-
-    Probe(LocalCluster cluster, int nodes) {
-      this.cluster = cluster;
-      this.nodes = nodes;
-    }
-
-    void windowOpens() {
-      atStart = read();
-    }
-
-    void windowCloses() {
-      atEnd = read();
-    }
-
-    private Reading read() {
-      Map<Integer, CompletableFuture<Map<String, String>>> asked = new LinkedHashMap<>();
-      for (int id = 1; id <= nodes; id++) {
-        asked.put(id, cluster.statusAsync(id));
-      }
-      return new Reading(System.nanoTime(), JitTime.totalMillis(), asked);
-    }
-
-    /** The compile times over the window; waits a bounded time for the answers. */
-    JitWindow result() throws InterruptedException {
-      Reading start = atStart;
-      Reading end = atEnd;
-      if (start == null || end == null) {
-        return unknown();
-      }
-      return between(
-          answers(start),
-          answers(end),
-          start.client(),
-          end.client(),
-          TimeUnit.NANOSECONDS.toMillis(end.nanos() - start.nanos()));
-    }
-
-    private static Map<Integer, Map<String, String>> answers(Reading r)
-        throws InterruptedException {
-      Map<Integer, Map<String, String>> out = new LinkedHashMap<>();
-      for (Map.Entry<Integer, CompletableFuture<Map<String, String>>> e : r.nodes().entrySet()) {
-        try {
-          out.put(e.getKey(), e.getValue().get(5, TimeUnit.SECONDS));
-        } catch (ExecutionException | TimeoutException ex) {
-          // A node that did not answer (killed in a failover run) has no figure.
-        }
-      }
-      return out;
     }
   }
 }

@@ -1,10 +1,6 @@
 package io.raftkv.load;
 
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The leader's counters over the measured window of one point: its {@code fsyncs} and {@code
@@ -61,39 +57,6 @@ public record LeaderWindow(
       return new LeaderWindow(leaderId, true, fsyncs, durabilityFsyncs, committed, "");
     } catch (NumberFormatException | NullPointerException e) {
       return missing(leaderId, "status without fsyncs or commitIndex: " + after);
-    }
-  }
-
-  /** Asks node {@code leaderId}'s status when the window opens and closes (without blocking). */
-  static final class Probe {
-    private final LocalCluster cluster;
-    private final int leaderId;
-    private volatile CompletableFuture<Map<String, String>> atStart;
-    private volatile CompletableFuture<Map<String, String>> atEnd;
-
-    Probe(LocalCluster cluster, int leaderId) {
-      this.cluster = cluster;
-      this.leaderId = leaderId;
-    }
-
-    void windowOpens() {
-      atStart = cluster.statusAsync(leaderId);
-    }
-
-    void windowCloses() {
-      atEnd = cluster.statusAsync(leaderId);
-    }
-
-    /** The counters over the window; waits a bounded time for the answers. */
-    LeaderWindow result() throws InterruptedException {
-      if (atStart == null || atEnd == null) {
-        return missing(leaderId, "the measured window did not open and close");
-      }
-      try {
-        return between(leaderId, atStart.get(5, TimeUnit.SECONDS), atEnd.get(5, TimeUnit.SECONDS));
-      } catch (ExecutionException | TimeoutException e) {
-        return missing(leaderId, "no status from node " + leaderId + ": " + e);
-      }
     }
   }
 }
