@@ -202,7 +202,7 @@ final class CompareCommand {
       new LoadRunner(warm, new PrintStream(OutputStream.nullOutputStream())).run();
       probe.windowCloses();
       spent += step;
-      JitWindow jit = probe.jit();
+      JvmTimeWindow jit = probe.jit();
       if (!jit.complete(options.nodes())) {
         out.printf(Locale.ROOT, "   JIT: not every JVM reports its compile time; not waiting%n");
         return;
@@ -285,12 +285,30 @@ final class CompareCommand {
           }
           clientBase += n;
           LoadRunner.Outcome o = runner.run();
-          JitWindow jit = probe.jit();
-          if (jit.windowMillis() > 0) {
+          JvmTimeWindow jit = probe.jit();
+          JvmTimeWindow cpu = probe.cpu();
+          JvmTimeWindow gc = probe.gc();
+          if (jit.known()) {
             out.printf(
                 Locale.ROOT,
                 "   JIT during the measured window: %.1f%% of a core%n",
                 jit.corePercent());
+          }
+          if (cpu.known()) {
+            long ops = o.results().stream().mapToLong(OpResult::count).sum();
+            out.printf(
+                Locale.ROOT,
+                "   CPU during the measured window: %.2f cores, %.1f us per operation (nodes %.1f)%n",
+                cpu.corePercent() / 100,
+                cpu.microsPerOp(ops),
+                cpu.nodeMicrosPerOp(ops));
+          }
+          if (gc.known()) {
+            out.printf(
+                Locale.ROOT,
+                "   GC pauses during the measured window: %s ms per node, %d ms in the client%n",
+                gc.nodeMillis().values(),
+                gc.clientMillis());
           }
           points.add(
               new PointResult(
@@ -301,6 +319,8 @@ final class CompareCommand {
                   probe.leader(leader),
                   o.fastPath(),
                   jit,
+                  cpu,
+                  gc,
                   pointDir));
           done++;
         }

@@ -37,7 +37,7 @@ public final class ComparisonReport {
       "config,variant,settings,flags,durability,nodes,clients,duration_s,count,errors,throughput,"
           + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry,"
           + "durability_fsyncs,durability_fsyncs_per_entry,fast_path_attempts,fast_path_completed,fast_path_bypassed,"
-          + "jit_ms,jit_core_percent";
+          + "jit_ms,jit_core_percent,cpu_ms,cpu_node_ms,cpu_us_per_op,gc_node_ms,gc_node_max_ms";
 
   private ComparisonReport() {}
 
@@ -122,6 +122,8 @@ public final class ComparisonReport {
         Report.field(sb, 6, "fast_path", Report.fastPathJson(p.fastPath()), true);
       }
       sb.append("      \"jit\": ").append(jitJson(p.jit())).append(",\n");
+      sb.append("      \"cpu\": ").append(cpuJson(p)).append(",\n");
+      sb.append("      \"gc\": ").append(gcJson(p.gc())).append(",\n");
       Report.field(sb, 6, "dir", Report.quote(relative(p)), false);
       sb.append("    }").append(i + 1 < points.size() ? ",\n" : "\n");
     }
@@ -130,20 +132,58 @@ public final class ComparisonReport {
   }
 
   /** The JIT window as a JSON object, or null when it was not probed. */
-  static String jitJson(JitWindow j) {
-    if (j.windowMillis() <= 0) {
+  static String jitJson(JvmTimeWindow j) {
+    return clockJson(j, "core_percent", Report.num(j.corePercent()));
+  }
+
+  /** The CPU window as a JSON object, or null when it was not probed. */
+  static String cpuJson(PointResult p) {
+    JvmTimeWindow c = p.cpu();
+    return clockJson(
+        c,
+        "cores",
+        Report.num(c.corePercent() / 100),
+        "us_per_op",
+        numOrNull(p.cpuMicrosPerOp()),
+        "node_us_per_op",
+        numOrNull(c.nodeMicrosPerOp(p.count())));
+  }
+
+  /** The GC window as a JSON object, or null when it was not probed. */
+  static String gcJson(JvmTimeWindow g) {
+    return clockJson(
+        g,
+        "node_total_ms",
+        Long.toString(g.nodeTotalMillis()),
+        "node_max_ms",
+        g.maxNodeMillis() < 0 ? "null" : Long.toString(g.maxNodeMillis()));
+  }
+
+  /**
+   * A clock's window as a JSON object (length, client, per node, then {@code extra} name and value
+   * pairs), or null when it was not probed.
+   */
+  private static String clockJson(JvmTimeWindow w, String... extra) {
+    if (!w.known()) {
       return "null";
     }
-    StringBuilder sb = new StringBuilder("{\"window_ms\": ").append(j.windowMillis());
-    sb.append(", \"client_ms\": ").append(j.clientMillis() < 0 ? "null" : j.clientMillis());
+    StringBuilder sb = new StringBuilder("{\"window_ms\": ").append(w.windowMillis());
+    sb.append(", \"client_ms\": ").append(w.clientMillis() < 0 ? "null" : w.clientMillis());
     sb.append(", \"node_ms\": {");
     int i = 0;
-    for (Map.Entry<Integer, Long> e : j.nodeMillis().entrySet()) {
+    for (Map.Entry<Integer, Long> e : w.nodeMillis().entrySet()) {
       sb.append(i++ == 0 ? "" : ", ").append(Report.quote(Integer.toString(e.getKey())));
       sb.append(": ").append(e.getValue());
     }
-    sb.append("}, \"core_percent\": ").append(Report.num(j.corePercent())).append('}');
-    return sb.toString();
+    sb.append('}');
+    for (int k = 0; k + 1 < extra.length; k += 2) {
+      sb.append(", ").append(Report.quote(extra[k])).append(": ").append(extra[k + 1]);
+    }
+    return sb.append('}').toString();
+  }
+
+  private static String numOrNull(double v) {
+    return Double.isNaN(v) ? "null" : Report.num(v);
   }
 
   /** The point's directory relative to the run directory: {@code <config>/c<clients>}. */
@@ -187,7 +227,12 @@ public final class ComparisonReport {
               p.fastPath() == null ? "" : Long.toString(p.fastPath().completed()),
               p.fastPath() == null ? "" : Long.toString(p.fastPath().bypassed()),
               p.jit().windowMillis() > 0 ? Long.toString(p.jit().totalMillis()) : "",
-              p.jit().windowMillis() > 0 ? Report.num(p.jit().corePercent()) : ""));
+              p.jit().windowMillis() > 0 ? Report.num(p.jit().corePercent()) : "",
+              p.cpu().known() ? Long.toString(p.cpu().totalMillis()) : "",
+              p.cpu().known() ? Long.toString(p.cpu().nodeTotalMillis()) : "",
+              Double.isNaN(p.cpuMicrosPerOp()) ? "" : Report.num(p.cpuMicrosPerOp()),
+              p.gc().known() ? Long.toString(p.gc().nodeTotalMillis()) : "",
+              p.gc().maxNodeMillis() >= 0 ? Long.toString(p.gc().maxNodeMillis()) : ""));
       sb.append('\n');
     }
     return sb.toString();
@@ -239,10 +284,16 @@ public final class ComparisonReport {
             + " at once past the client's in-flight limit (blank: fast path off). JIT %: the time"
             + " the JIT compilers of every node JVM and of the load client spent compiling during"
             + " the measured window, as a percentage of one core (a point with much more than a"
-            + " few percent was measured while the machine was still compiling).\n\n");
+            + " few percent was measured while the machine was still compiling). CPU us/op: the"
+            + " CPU time (user and system) of every node process and of the load client during the"
+            + " measured window, in microseconds per successful operation: what an operation costs"
+            + " the machine, which bounds throughput once the cores are busy. GC ms: the"
+            + " garbage-collection pauses of the node JVMs during the measured window, all nodes"
+            + " together (a paused node answers nothing; the fast path on three nodes waits for"
+            + " every node).\n\n");
     sb.append("| config | flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
-        .append(" fsyncs/entry | dlog fsyncs/entry | fast path | JIT % |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append(" fsyncs/entry | dlog fsyncs/entry | fast path | JIT % | CPU us/op | GC ms |\n");
+    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (PointResult p : points) {
       Histogram h = p.latency();
       double f = p.leader().fsyncsPerEntry();
@@ -250,7 +301,8 @@ public final class ComparisonReport {
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s | %s | %s | %s |%n",
+              "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s | %s | %s | %s | %s | %s"
+                  + " |%n",
               p.config().label(),
               p.config().settingsText().isEmpty()
                   ? p.config().variant()
@@ -267,7 +319,11 @@ public final class ComparisonReport {
               p.fastPath() == null ? "" : Report.fastPathShare(p.fastPath()),
               p.jit().windowMillis() > 0
                   ? String.format(Locale.ROOT, "%.1f", p.jit().corePercent())
-                  : ""));
+                  : "",
+              Double.isNaN(p.cpuMicrosPerOp())
+                  ? ""
+                  : String.format(Locale.ROOT, "%.0f", p.cpuMicrosPerOp()),
+              p.gc().known() ? Long.toString(p.gc().nodeTotalMillis()) : ""));
     }
     sb.append(
         "\nPlots: `throughput-vs-clients.png`, `p99-vs-clients.png`,"

@@ -167,7 +167,9 @@ final class FailoverCommand {
                 outcome.results(),
                 LeaderWindow.missing(leader, "the leader was killed during the window"),
                 outcome.fastPath(),
-                JitWindow.unknown(),
+                JvmTimeWindow.unknown(),
+                JvmTimeWindow.unknown(),
+                JvmTimeWindow.unknown(),
                 dir);
         Result result =
             new Result(

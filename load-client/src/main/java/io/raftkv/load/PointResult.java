@@ -11,8 +11,12 @@ import org.HdrHistogram.Histogram;
  *
  * @param fastPath the client's fast-path counters over the measured window, or null when the fast
  *     path was off
- * @param jit JIT compilation of every JVM during the measured window ({@link JitWindow#unknown()}
- *     when not probed)
+ * @param jit JIT compilation of every JVM during the measured window ({@link
+ *     JvmTimeWindow#unknown()} when not probed)
+ * @param cpu the process CPU time of every JVM during the measured window ({@link
+ *     JvmTimeWindow#unknown()} when not probed)
+ * @param gc the garbage-collection pauses of every JVM during the measured window ({@link
+ *     JvmTimeWindow#unknown()} when not probed)
  * @param dir where the point's raw files ({@code .hgrm}, {@code .hlog}, {@code summary.json}) are
  */
 public record PointResult(
@@ -22,7 +26,9 @@ public record PointResult(
     List<OpResult> results,
     LeaderWindow leader,
     FastPathStats fastPath,
-    JitWindow jit,
+    JvmTimeWindow jit,
+    JvmTimeWindow cpu,
+    JvmTimeWindow gc,
     Path dir) {
 
   /** Successful measured operations, all types. */
@@ -46,6 +52,11 @@ public record PointResult(
   /** Successful operations per second of measured wall time. */
   public double throughput() {
     return Report.throughput(count(), info.measuredSeconds());
+  }
+
+  /** CPU microseconds per successful operation, all JVMs together; NaN when not probed. */
+  public double cpuMicrosPerOp() {
+    return cpu.microsPerOp(count());
   }
 
   /** The latencies of every operation type together, in nanoseconds. */

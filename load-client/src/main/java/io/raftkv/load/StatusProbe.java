@@ -1,6 +1,6 @@
 package io.raftkv.load;
 
-import io.raftkv.server.JitTime;
+import io.raftkv.server.JvmTimes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Every node's {@code status} and this JVM's compile time, read once when a window opens and once
- * when it closes (without blocking the caller), from which both the leader's counters ({@link
- * LeaderWindow}) and the JIT's share ({@link JitWindow}) over the window are derived.
+ * Every node's {@code status} and this JVM's compile, CPU and GC times, read once when a window
+ * opens and once when it closes (without blocking the caller), from which the leader's counters
+ * ({@link LeaderWindow}) and the JIT's share, the CPU used and the GC pauses ({@link
+ * JvmTimeWindow}) over the window are derived.
  */
 final class StatusProbe {
   private final LocalCluster cluster;
@@ -19,11 +20,15 @@ final class StatusProbe {
   private volatile Reading atStart;
   private volatile Reading atEnd;
 
+  /** One window edge: when, this JVM's clocks by status field name, and the nodes' answers. */
   private record Reading(
-      long nanos, long client, Map<Integer, CompletableFuture<Map<String, String>>> nodes) {}
+      long nanos,
+      Map<String, Long> client,
+      Map<Integer, CompletableFuture<Map<String, String>>> nodes) {}
 
   /** What one window edge answered: status fields per node that answered. */
-  private record Answers(long nanos, long client, Map<Integer, Map<String, String>> nodes) {}
+  private record Answers(
+      long nanos, Map<String, Long> client, Map<Integer, Map<String, String>> nodes) {}
 
   StatusProbe(LocalCluster cluster, int nodes) {
     this.cluster = cluster;
@@ -43,7 +48,15 @@ final class StatusProbe {
     for (int id = 1; id <= nodes; id++) {
       asked.put(id, cluster.statusAsync(id));
     }
-    return new Reading(System.nanoTime(), JitTime.totalMillis(), asked);
+    Map<String, Long> client =
+        Map.of(
+            JvmTimeWindow.JIT,
+            JvmTimes.compileMillis(),
+            JvmTimeWindow.CPU,
+            JvmTimes.cpuMillis(),
+            JvmTimeWindow.GC,
+            JvmTimes.gcMillis());
+    return new Reading(System.nanoTime(), client, asked);
   }
 
   /** The leader's counters over the window; waits a bounded time for the answers. */
@@ -60,17 +73,32 @@ final class StatusProbe {
   }
 
   /** The compile times over the window; waits a bounded time for the answers. */
-  JitWindow jit() throws InterruptedException {
+  JvmTimeWindow jit() throws InterruptedException {
+    return clock(JvmTimeWindow.JIT);
+  }
+
+  /** The process CPU times over the window; waits a bounded time for the answers. */
+  JvmTimeWindow cpu() throws InterruptedException {
+    return clock(JvmTimeWindow.CPU);
+  }
+
+  /** The garbage-collection pauses over the window; waits a bounded time for the answers. */
+  JvmTimeWindow gc() throws InterruptedException {
+    return clock(JvmTimeWindow.GC);
+  }
+
+  private JvmTimeWindow clock(String field) throws InterruptedException {
     if (atStart == null || atEnd == null) {
-      return JitWindow.unknown();
+      return JvmTimeWindow.unknown();
     }
     Answers start = answers(atStart);
     Answers end = answers(atEnd);
-    return JitWindow.between(
+    return JvmTimeWindow.between(
+        field,
         start.nodes(),
         end.nodes(),
-        start.client(),
-        end.client(),
+        start.client().get(field),
+        end.client().get(field),
         TimeUnit.NANOSECONDS.toMillis(end.nanos() - start.nanos()));
   }
 

@@ -111,6 +111,24 @@ class CompareIT {
       assertTrue((Double) jit.get("window_ms") >= 1000, where + " " + jit);
       assertTrue((Double) jit.get("client_ms") >= 0, where + " " + jit);
       assertTrue((Double) jit.get("core_percent") >= 0, where + " " + jit);
+      // Every JVM used CPU in a measured window of over a second, and less than all the cores.
+      Map<?, ?> cpu = (Map<?, ?>) p.get("cpu");
+      Map<?, ?> nodeCpu = (Map<?, ?>) cpu.get("node_ms");
+      assertEquals(Set.of("1", "2", "3"), nodeCpu.keySet(), where);
+      for (Object ms : nodeCpu.values()) {
+        assertTrue((Double) ms > 0, where + " " + cpu);
+      }
+      assertTrue((Double) cpu.get("client_ms") > 0, where + " " + cpu);
+      double cores = (Double) cpu.get("cores");
+      assertTrue(
+          cores > 0 && cores <= Runtime.getRuntime().availableProcessors() + 0.5,
+          where + " " + cpu);
+      assertTrue(
+          (Double) cpu.get("us_per_op") > (Double) cpu.get("node_us_per_op"), where + " " + cpu);
+      Map<?, ?> gc = (Map<?, ?>) p.get("gc");
+      assertEquals(Set.of("1", "2", "3"), ((Map<?, ?>) gc.get("node_ms")).keySet(), where);
+      assertTrue(
+          (Double) gc.get("node_max_ms") <= (Double) gc.get("node_total_ms"), where + " " + gc);
     }
 
     List<String> csv = Files.readAllLines(out.resolve("summary.csv"));

@@ -44,7 +44,8 @@ class ComparisonReportTest {
   /** Put latencies 1..1000 us, get 10..2009 us, 2 no_quorum errors on put; 2 s measured. */
   static PointResult point(
       ClusterConfig config, int clients, LeaderWindow leader, FastPathStats fastPath) {
-    return point(config, clients, leader, fastPath, JitWindow.unknown());
+    JvmTimeWindow none = JvmTimeWindow.unknown();
+    return point(config, clients, leader, fastPath, none, none, none);
   }
 
   static PointResult point(
@@ -52,7 +53,9 @@ class ComparisonReportTest {
       int clients,
       LeaderWindow leader,
       FastPathStats fastPath,
-      JitWindow jit) {
+      JvmTimeWindow jit,
+      JvmTimeWindow cpu,
+      JvmTimeWindow gc) {
     List<OpResult> results =
         List.of(
             new OpResult("put", ReportTest.linear(1, 1000), null, Map.of("no_quorum", 2L)),
@@ -65,6 +68,8 @@ class ComparisonReportTest {
         leader,
         fastPath,
         jit,
+        cpu,
+        gc,
         Path.of(config.label(), "c" + clients));
   }
 
@@ -81,7 +86,9 @@ class ComparisonReportTest {
             4,
             new LeaderWindow(3, true, 30, 120, 3000, ""),
             new FastPathStats(200, 150, 40, 10, 50),
-            new JitWindow(Map.of(1, 300L, 2, 200L, 3, 100L), 400L, 2000)));
+            new JvmTimeWindow(Map.of(1, 300L, 2, 200L, 3, 100L), 400L, 2000),
+            new JvmTimeWindow(Map.of(1, 900L, 2, 500L, 3, 400L), 600L, 2000),
+            new JvmTimeWindow(Map.of(1, 40L, 2, 0L, 3, 25L), 5L, 2000)));
   }
 
   @Test
@@ -144,6 +151,21 @@ class ComparisonReportTest {
     assertEquals(Map.of("1", 300.0, "2", 200.0, "3", 100.0), jit.get("node_ms"));
     // 1000 ms of compiling over a 2000 ms window: half a core.
     assertEquals(50.0, (Double) jit.get("core_percent"), 1e-9);
+    assertNull(first.get("cpu"), "not probed");
+    Map<?, ?> cpu = (Map<?, ?>) third.get("cpu");
+    assertEquals(600.0, cpu.get("client_ms"));
+    assertEquals(Map.of("1", 900.0, "2", 500.0, "3", 400.0), cpu.get("node_ms"));
+    // 2400 ms of CPU in a 2000 ms window: 1.2 cores; over 3000 operations: 800 us each, 600 of
+    // them in the nodes.
+    assertEquals(1.2, (Double) cpu.get("cores"), 1e-9);
+    assertEquals(800.0, (Double) cpu.get("us_per_op"), 1e-9);
+    assertEquals(600.0, (Double) cpu.get("node_us_per_op"), 1e-9);
+    assertNull(first.get("gc"), "not probed");
+    Map<?, ?> gc = (Map<?, ?>) third.get("gc");
+    assertEquals(Map.of("1", 40.0, "2", 0.0, "3", 25.0), gc.get("node_ms"));
+    assertEquals(65.0, gc.get("node_total_ms"));
+    assertEquals(40.0, gc.get("node_max_ms"));
+    assertEquals(5.0, gc.get("client_ms"));
   }
 
   @Test
@@ -159,10 +181,13 @@ class ComparisonReportTest {
       assertEquals(columns, unquoted.split(",", -1).length, line);
     }
     assertTrue(lines.get(1).startsWith("vanilla,vanilla,,"));
-    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500,,,,,,,"), lines.get(1));
-    assertTrue(lines.get(2).endsWith(",2,,,,,,200,150,50,,"), lines.get(2));
+    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500" + ",".repeat(12)), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",2,,,,,,200,150,50" + ",".repeat(7)), lines.get(2));
     assertTrue(
-        lines.get(3).endsWith(",3,30,3000,0.010,120,0.040,200,150,50,1000,50.000"), lines.get(3));
+        lines
+            .get(3)
+            .endsWith(",3,30,3000,0.010,120,0.040,200,150,50,1000,50.000,2400,1800,800.000,65,40"),
+        lines.get(3));
     assertEquals("\"a,b\"", ComparisonReport.csvText("a,b"));
     assertEquals("\"say \"\"hi\"\"\"", ComparisonReport.csvText("say \"hi\""));
   }
@@ -177,8 +202,9 @@ class ComparisonReportTest {
     assertTrue(md.contains("| 2 | 0.500 |  |  |  |"), md);
     // 150 of 250 updates (200 attempts, 50 bypassed) completed on the fast path.
     assertTrue(md.contains("| 2 |  |  | 60.0% |  |"), md);
-    // 30 Raft-log and 120 durability-log fsyncs for 3000 committed entries; half a core compiling.
-    assertTrue(md.contains("| 0.010 | 0.040 | 60.0% | 50.0 |"), md);
+    // 30 Raft-log and 120 durability-log fsyncs for 3000 committed entries; half a core compiling;
+    // 800 us of CPU per operation; 65 ms of GC pauses in the nodes.
+    assertTrue(md.contains("| 0.010 | 0.040 | 60.0% | 50.0 | 800 | 65 |"), md);
     assertTrue(md.contains("| vanilla+batching | vanilla + batching=true | 1 | 1500 |"), md);
     assertTrue(md.contains("durability `fsync`"), md);
     assertTrue(md.contains("warmed up for 15 s at 16 clients first"), md);

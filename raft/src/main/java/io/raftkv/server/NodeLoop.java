@@ -132,8 +132,8 @@ public final class NodeLoop implements AutoCloseable {
   private long fastPathAccepted;
 
   /**
-   * The durability store's fsync count, read on this thread once its write of the iteration is
-   * done.
+   * The durability store's fsync count (its compactions' included), read on this thread once its
+   * writes of the iteration are done.
    */
   private long durabilitySyncs;
 
@@ -509,11 +509,12 @@ public final class NodeLoop implements AutoCloseable {
         throw new IllegalStateException("durability-log write failed", e.getCause());
       }
     }
-    durabilitySyncs = durabilityStore.syncCount();
     List<NilextId> removed = fastPath.takeRemoved();
     if (!removed.isEmpty()) {
+      // Not forced; may compact the file, whose fsyncs the count below includes.
       durabilityStore.remove(removed);
     }
+    durabilitySyncs = durabilityStore.forceCount();
     sendAcks();
     for (Message m : fastPath.takeMessages()) {
       transport.send(m);
@@ -677,8 +678,10 @@ public final class NodeLoop implements AutoCloseable {
                   leaderQuery.requestId(), leader, config.address(leader), raft.term()));
     } else if (query instanceof Frame.StatusQuery statusQuery) {
       Map<String, String> fields = currentStatus().fields();
-      // A fact of the process rather than of the node, so it is read here and not every iteration.
-      fields.put("jitMillis", Long.toString(JitTime.totalMillis()));
+      // Facts of the process rather than of the node, so they are read here, not every iteration.
+      fields.put("jitMillis", Long.toString(JvmTimes.compileMillis()));
+      fields.put("cpuMillis", Long.toString(JvmTimes.cpuMillis()));
+      fields.put("gcMillis", Long.toString(JvmTimes.gcMillis()));
       q.from().send(new Frame.StatusInfo(statusQuery.requestId(), fields));
     }
   }

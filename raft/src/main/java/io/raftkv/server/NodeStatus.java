@@ -9,8 +9,8 @@ import java.util.Map;
  * threads (tests, metrics) can read it without touching the {@code RaftNode}.
  *
  * @param fsyncs fsyncs of the Raft log since the node started
- * @param durabilityFsyncs fsyncs of the fast path's durability log since the node started (0 with
- *     the fast path off or a store that does not fsync)
+ * @param durabilityFsyncs fsyncs of the fast path's durability log since the node started, its
+ *     compactions' included (0 with the fast path off or a store that does not fsync)
  */
 public record NodeStatus(
     int id,

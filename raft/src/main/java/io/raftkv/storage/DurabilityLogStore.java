@@ -59,6 +59,14 @@ public interface DurabilityLogStore extends AutoCloseable {
   long syncCount();
 
   /**
+   * Every fsync so far: the barriers of {@link #syncCount} and those of the store's own upkeep (a
+   * compaction's new file and its directory). What the disk was asked to do, for reports.
+   */
+  default long forceCount() {
+    return syncCount();
+  }
+
+  /**
    * Whether {@link #append} and {@link #fence} wait for the disk (FSYNC mode): then a caller may
    * run them on a thread of their own, overlapping another file's fsync.
    */

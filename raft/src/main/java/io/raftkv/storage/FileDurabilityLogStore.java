@@ -43,7 +43,17 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
   public static final String FILE_NAME = "durability.log";
 
   static final String TEMP_NAME = FILE_NAME + ".tmp";
-  static final int DEFAULT_COMPACT_MIN_RECORDS = 4096;
+
+  /**
+   * Dead records the file may hold before it is compacted. A compaction creates, writes and forces
+   * a new file, renames it and forces the directory, on the node loop: two fsyncs and a stall of
+   * that node, which every fast-path update waits for when the supermajority is every replica. A
+   * replica taking 27,000 updates a second (64 clients on a 2-core machine) writes about as many
+   * records a second, so at 4,096 it compacted six or seven times a second; at 65,536 (about 10 MB
+   * of 100-byte updates to replay at a restart) it compacts about every 2.5 s.
+   */
+  static final int DEFAULT_COMPACT_MIN_RECORDS = 65_536;
+
   private static final System.Logger LOG = System.getLogger(FileDurabilityLogStore.class.getName());
 
   private final Path dir;
@@ -303,6 +313,7 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
   }
 
   /** Every fsync: appends, fences and compactions (temporary file and directory). */
+  @Override
   public long forceCount() {
     return forceCount;
   }

@@ -205,7 +205,9 @@ class ServerClusterTest {
               "fastPathAccepted",
               "durabilityLog",
               "durabilityFsyncs",
-              "jitMillis"),
+              "jitMillis",
+              "cpuMillis",
+              "gcMillis"),
           List.copyOf(status.fields().keySet()));
       assertEquals(Integer.toString(id), status.fields().get("id"));
       assertEquals(id == leader ? "LEADER" : "FOLLOWER", status.fields().get("role"));
@@ -215,6 +217,14 @@ class ServerClusterTest {
       assertEquals("0", status.fields().get("fsyncs"));
       // HotSpot reports compile time, and this JVM has compiled code by now.
       assertTrue(Long.parseLong(status.fields().get("jitMillis")) > 0, status.fields().toString());
+      // This JVM has used CPU time (it started a cluster), and it never exceeds the wall time of
+      // two cores since the JVM started by much: a reading in nanoseconds would.
+      assertTrue(Long.parseLong(status.fields().get("gcMillis")) >= 0, status.fields().toString());
+      long cpu = Long.parseLong(status.fields().get("cpuMillis"));
+      long upMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+      assertTrue(
+          cpu > 0 && cpu <= upMillis * Runtime.getRuntime().availableProcessors() + 1000,
+          cpu + " ms of CPU in " + upMillis + " ms");
     }
   }
 
