@@ -225,6 +225,31 @@ final class CompareCommand {
     }
   }
 
+  /** Prints what the JIT, the CPU and the GC did during a point's measured window, if read. */
+  private void printClocks(PointResult p) {
+    if (p.jit().known()) {
+      out.printf(
+          Locale.ROOT,
+          "   JIT during the measured window: %.1f%% of a core%n",
+          p.jit().corePercent());
+    }
+    if (p.cpu().known()) {
+      out.printf(
+          Locale.ROOT,
+          "   CPU during the measured window: %.2f cores, %.1f us per operation (nodes %.1f)%n",
+          p.cpu().corePercent() / 100,
+          p.cpuMicrosPerOp(),
+          p.cpu().nodeMicrosPerOp(p.count()));
+    }
+    if (p.gc().known()) {
+      out.printf(
+          Locale.ROOT,
+          "   GC pauses during the measured window: %s ms per node, %d ms in the client%n",
+          p.gc().nodeMillis().values(),
+          p.gc().clientMillis());
+    }
+  }
+
   /** Runs every point and writes the files; returns the points. */
   List<PointResult> run() throws IOException, InterruptedException {
     Path dir = options.out();
@@ -285,32 +310,7 @@ final class CompareCommand {
           }
           clientBase += n;
           LoadRunner.Outcome o = runner.run();
-          JvmTimeWindow jit = probe.jit();
-          JvmTimeWindow cpu = probe.cpu();
-          JvmTimeWindow gc = probe.gc();
-          if (jit.known()) {
-            out.printf(
-                Locale.ROOT,
-                "   JIT during the measured window: %.1f%% of a core%n",
-                jit.corePercent());
-          }
-          if (cpu.known()) {
-            long ops = o.results().stream().mapToLong(OpResult::count).sum();
-            out.printf(
-                Locale.ROOT,
-                "   CPU during the measured window: %.2f cores, %.1f us per operation (nodes %.1f)%n",
-                cpu.corePercent() / 100,
-                cpu.microsPerOp(ops),
-                cpu.nodeMicrosPerOp(ops));
-          }
-          if (gc.known()) {
-            out.printf(
-                Locale.ROOT,
-                "   GC pauses during the measured window: %s ms per node, %d ms in the client%n",
-                gc.nodeMillis().values(),
-                gc.clientMillis());
-          }
-          points.add(
+          PointResult point =
               new PointResult(
                   config,
                   n,
@@ -318,10 +318,12 @@ final class CompareCommand {
                   o.results(),
                   probe.leader(leader),
                   o.fastPath(),
-                  jit,
-                  cpu,
-                  gc,
-                  pointDir));
+                  probe.jit(),
+                  probe.cpu(),
+                  probe.gc(),
+                  pointDir);
+          printClocks(point);
+          points.add(point);
           done++;
         }
       }

@@ -226,8 +226,8 @@ public final class ComparisonReport {
               p.fastPath() == null ? "" : Long.toString(p.fastPath().attempts()),
               p.fastPath() == null ? "" : Long.toString(p.fastPath().completed()),
               p.fastPath() == null ? "" : Long.toString(p.fastPath().bypassed()),
-              p.jit().windowMillis() > 0 ? Long.toString(p.jit().totalMillis()) : "",
-              p.jit().windowMillis() > 0 ? Report.num(p.jit().corePercent()) : "",
+              p.jit().known() ? Long.toString(p.jit().totalMillis()) : "",
+              p.jit().known() ? Report.num(p.jit().corePercent()) : "",
               p.cpu().known() ? Long.toString(p.cpu().totalMillis()) : "",
               p.cpu().known() ? Long.toString(p.cpu().nodeTotalMillis()) : "",
               Double.isNaN(p.cpuMicrosPerOp()) ? "" : Report.num(p.cpuMicrosPerOp()),
@@ -317,9 +317,7 @@ public final class ComparisonReport {
               Double.isNaN(f) ? "" : String.format(Locale.ROOT, "%.3f", f),
               Double.isNaN(d) ? "" : String.format(Locale.ROOT, "%.3f", d),
               p.fastPath() == null ? "" : Report.fastPathShare(p.fastPath()),
-              p.jit().windowMillis() > 0
-                  ? String.format(Locale.ROOT, "%.1f", p.jit().corePercent())
-                  : "",
+              p.jit().known() ? String.format(Locale.ROOT, "%.1f", p.jit().corePercent()) : "",
               Double.isNaN(p.cpuMicrosPerOp())
                   ? ""
                   : String.format(Locale.ROOT, "%.0f", p.cpuMicrosPerOp()),

@@ -20,6 +20,11 @@ final class StatusProbe {
   private volatile Reading atStart;
   private volatile Reading atEnd;
 
+  /** The two edges' answers, waited for once (by the first query) and kept; caller thread only. */
+  private Answers startAnswers;
+
+  private Answers endAnswers;
+
   /** One window edge: when, this JVM's clocks by status field name, and the nodes' answers. */
   private record Reading(
       long nanos,
@@ -64,8 +69,8 @@ final class StatusProbe {
     if (atStart == null || atEnd == null) {
       return LeaderWindow.missing(leaderId, "the measured window did not open and close");
     }
-    Map<String, String> before = answers(atStart).nodes().get(leaderId);
-    Map<String, String> after = answers(atEnd).nodes().get(leaderId);
+    Map<String, String> before = startAnswers().nodes().get(leaderId);
+    Map<String, String> after = endAnswers().nodes().get(leaderId);
     if (before == null || after == null) {
       return LeaderWindow.missing(leaderId, "no status from node " + leaderId);
     }
@@ -91,8 +96,8 @@ final class StatusProbe {
     if (atStart == null || atEnd == null) {
       return JvmTimeWindow.unknown();
     }
-    Answers start = answers(atStart);
-    Answers end = answers(atEnd);
+    Answers start = startAnswers();
+    Answers end = endAnswers();
     return JvmTimeWindow.between(
         field,
         start.nodes(),
@@ -100,6 +105,20 @@ final class StatusProbe {
         start.client().get(field),
         end.client().get(field),
         TimeUnit.NANOSECONDS.toMillis(end.nanos() - start.nanos()));
+  }
+
+  private Answers startAnswers() throws InterruptedException {
+    if (startAnswers == null) {
+      startAnswers = answers(atStart);
+    }
+    return startAnswers;
+  }
+
+  private Answers endAnswers() throws InterruptedException {
+    if (endAnswers == null) {
+      endAnswers = answers(atEnd);
+    }
+    return endAnswers;
   }
 
   private static Answers answers(Reading r) throws InterruptedException {
