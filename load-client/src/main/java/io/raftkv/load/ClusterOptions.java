@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * @param durability the nodes' {@code --durability}
  * @param linkDelay passed to every node as {@code --link-delay} and applied by the load client to
  *     every request it sends, so both legs of a client round trip are delayed
- * @param nodeHeap every node JVM's maximum heap ({@code -Xmx}), e.g. {@code 2g}: without log
- *     compaction a node keeps every entry of the run in memory, about 250 bytes per 100-byte put
+ * @param nodeHeap every node JVM's heap ({@code -Xms} and {@code -Xmx}, pre-touched), e.g. {@code
+ *     2g}: without log compaction a node keeps every entry of the run in memory, about 250 bytes
+ *     per 100-byte put
  * @param load the load of one point; its cluster, client count and output are replaced per point
  * @param history a directory for one history file per configuration, or null
  */
@@ -76,7 +77,7 @@ public record ClusterOptions(
           "  --nodes 3                  3 or 5 nodes on 127.0.0.1 ... 127.0.0.5",
           "  --link-delay 0ms           emulated one-way delay on every link, client links"
               + " included",
-          "  --node-heap 2g             each node JVM's -Xmx (nodes keep the whole log in memory)",
+          "  --node-heap 2g             each node JVM's heap, -Xms = -Xmx, pre-touched (nodes keep the whole log in memory)",
           "  --raft-jar PATH            the server jar (default: raft/target/raft.jar found from"
               + " this jar)",
           "  --out DIR                  output directory (default results/<date>-<time>-<command>)",

@@ -223,4 +223,12 @@ class ClusterOptionsTest {
     assertEquals(
         2, LoadMain.run(new String[] {"run", "--cluster", "1=h:1", "--history"}, quiet, e));
   }
+
+  @Test
+  void nodeJvmsGetTheWholeHeapCommittedAndTouchedAtStart() {
+    List<String> options = LocalCluster.jvmOptions("3g");
+    assertTrue(options.contains("-Xms3g"), options.toString());
+    assertTrue(options.contains("-Xmx3g"), options.toString());
+    assertTrue(options.contains("-XX:+AlwaysPreTouch"), options.toString());
+  }
 }

@@ -23,13 +23,14 @@ import java.util.List;
  *       {@code entry.term == currentTerm}, and the replica's term, persisted in the hard state
  *       before it hands its log over, never decreases; so after a restart older-term writes are
  *       refused even without the fence.
- *   <li>{@link #remove}: written but <em>not</em> forced; the next append's fsync makes it durable
- *       as a side effect. Losing a removal in a crash is harmless: the entry reappears after the
- *       restart. If it had been applied, its (clientId, seq) is in the Raft log and the session
- *       table, so a recovery skips it and the state machine answers a second proposal from the
- *       session without applying it twice. If a recovery had dropped it, it never completed and has
- *       an older term: it only adds an entry to a later merge, which never loses a completed update
- *       and never changes the relative order of two others.
+ *   <li>{@link #remove}: <em>not</em> forced, and a store may collect removals and write them
+ *       later, in bulk (the file store writes them 4,096 at a time). Losing a removal in a crash is
+ *       harmless: the entry reappears after the restart. If it had been applied, its (clientId,
+ *       seq) is in the Raft log and the session table, so a recovery skips it and the state machine
+ *       answers a second proposal from the session without applying it twice. If a recovery had
+ *       dropped it, it never completed and has an older term: it only adds an entry to a later
+ *       merge, which never loses a completed update and never changes the relative order of two
+ *       others.
  * </ul>
  *
  * <p>Invariants: {@link #load()} returns what was appended (an identity appended again takes the
