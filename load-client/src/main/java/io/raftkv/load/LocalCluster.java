@@ -159,7 +159,10 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until a node names a leader that also reports the leader role itself; returns its id.
+   * Waits until a node names a leader that reports the leader role itself and every other node this
+   * cluster runs follows it in the same term; returns its id. Every node, not a majority: a node
+   * that started late (its JVM still touching its heap, say) and had not heard from the leader yet
+   * could otherwise start an election inside the first measured window.
    *
    * @throws IOException if a node exits meanwhile or no leader appears within {@code timeout}
    */
@@ -170,16 +173,51 @@ public final class LocalCluster implements AutoCloseable {
       checkAlive();
       try {
         Leader leader = controlSession.leader().get(3, TimeUnit.SECONDS);
-        if (isRunning(leader.nodeId()) && "LEADER".equals(status(leader.nodeId()).get("role"))) {
-          return leader.nodeId();
+        int id = leader.nodeId();
+        Map<String, String> own = isRunning(id) ? status(id) : Map.of();
+        if ("LEADER".equals(own.get("role"))) {
+          String laggard = firstNodeNotFollowing(id, own.get("term"));
+          if (laggard == null) {
+            return id;
+          }
+          last = laggard;
+        } else {
+          last = "node " + id + " was named but does not lead (yet)";
         }
-        last = "node " + leader.nodeId() + " was named but does not lead (yet)";
       } catch (ExecutionException | TimeoutException e) {
         last = String.valueOf(e.getCause() == null ? e : e.getCause().getMessage());
       }
       Thread.sleep(50);
     }
     throw new IOException("no leader within " + timeout.toSeconds() + " s: " + last);
+  }
+
+  /** The first other node that does not name {@code leader} in {@code term}, described; or null. */
+  private String firstNodeNotFollowing(int leader, String term) throws InterruptedException {
+    for (int id : snapshot().keySet()) {
+      if (id == leader) {
+        continue;
+      }
+      Map<String, String> st;
+      try {
+        st = statusAsync(id).get(3, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        return "node " + id + " does not answer yet";
+      }
+      if (!String.valueOf(leader).equals(st.get("leader")) || !term.equals(st.get("term"))) {
+        return "node "
+            + id
+            + " follows "
+            + st.get("leader")
+            + " in term "
+            + st.get("term")
+            + ", not leader "
+            + leader
+            + " in term "
+            + term;
+      }
+    }
+    return null;
   }
 
   /** Fails with the node's log tail if a node this cluster started has exited. */
