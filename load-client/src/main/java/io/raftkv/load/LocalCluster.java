@@ -194,14 +194,19 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The first other node that does not name {@code leader} in {@code term}, described; or null. */
   private String firstNodeNotFollowing(int leader, String term) throws InterruptedException {
+    // Asked all at once, so a node that does not answer yet costs one timeout, not one per node.
+    Map<Integer, CompletableFuture<Map<String, String>>> asked = new LinkedHashMap<>();
     for (int id : snapshot().keySet()) {
-      if (id == leader) {
-        continue;
+      if (id != leader) {
+        asked.put(id, statusAsync(id));
       }
+    }
+    for (Map.Entry<Integer, CompletableFuture<Map<String, String>>> e : asked.entrySet()) {
+      int id = e.getKey();
       Map<String, String> st;
       try {
-        st = statusAsync(id).get(3, TimeUnit.SECONDS);
-      } catch (ExecutionException | TimeoutException e) {
+        st = e.getValue().get(3, TimeUnit.SECONDS);
+      } catch (ExecutionException | TimeoutException ex) {
         return "node " + id + " does not answer yet";
       }
       if (!String.valueOf(leader).equals(st.get("leader")) || !term.equals(st.get("term"))) {
