@@ -60,7 +60,8 @@ public record ClusterOptions(
           "--rate",
           "--timeout",
           "--io-threads",
-          "--fast-path-max-in-flight");
+          "--fast-path-max-in-flight",
+          "--fast-path-straggler-timeout");
 
   static final String USAGE =
       String.join(
@@ -83,7 +84,8 @@ public record ClusterOptions(
           "  --out DIR                  output directory (default results/<date>-<time>-<command>)",
           "  --history DIR              one JSON-lines history per configuration, for check",
           "  --mix, --keys, --distribution, --seed, --value-size, --warmup, --duration, --rate,",
-          "  --timeout, --io-threads, --fast-path-max-in-flight  as for run");
+          "  --timeout, --io-threads, --fast-path-max-in-flight, --fast-path-straggler-timeout",
+          "                             as for run");
 
   /** Handles the flags of one command; returns false for a flag it does not know. */
   interface CommandFlags {

@@ -18,6 +18,9 @@ import java.util.Map;
  * @param fastPath send put, delete and multiPut on the fast path ({@code fastpath} variant)
  * @param fastPathMaxInFlight the client's fast-path in-flight limit ({@link
  *     io.raftkv.client.ClientOptions#fastPathMaxInFlight()}); 0 for none
+ * @param fastPathStragglerTimeout how long a fast-path update the leader and a majority accepted
+ *     waits for the rest of a supermajority ({@link
+ *     io.raftkv.client.ClientOptions#fastPathStragglerTimeout()}); zero for off
  * @param ioThreads the client pool's event loop threads ({@link #DEFAULT_IO_THREADS} unless told)
  * @param clientDelay emulated one-way delay before each request leaves the client (the request leg
  *     of a link whose reply leg the server delays with its own {@code --link-delay}); zero for none
@@ -37,7 +40,8 @@ public record LoadOptions(
     Path history,
     Duration clientDelay,
     boolean fastPath,
-    int fastPathMaxInFlight) {
+    int fastPathMaxInFlight,
+    Duration fastPathStragglerTimeout) {
 
   /**
    * One event loop: every connection's reads, writes and timers on one thread, so a session's next
@@ -72,7 +76,11 @@ public record LoadOptions(
           "  --fast-path off            on: put/delete/multiPut to every node first (fastpath)",
           "  --fast-path-max-in-flight "
               + ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT
-              + "  fast-path attempts in flight at most; more go to the leader (0: no limit)");
+              + "  fast-path attempts in flight at most; more go to the leader (0: no limit)",
+          "  --fast-path-straggler-timeout "
+              + ClientOptions.DEFAULT_FAST_PATH_STRAGGLER_TIMEOUT.toMillis()
+              + "ms  once the leader and a majority accepted, wait this long for the rest"
+              + " (0: off)");
 
   /**
    * This load as a JVM warm-up of {@code duration}: closed loop, nothing left out as warm-up (all
@@ -94,7 +102,8 @@ public record LoadOptions(
         null,
         clientDelay,
         fastPath,
-        fastPathMaxInFlight);
+        fastPathMaxInFlight,
+        fastPathStragglerTimeout);
   }
 
   /** Parses the arguments after {@code run}. */
@@ -117,6 +126,7 @@ public record LoadOptions(
     Duration clientDelay = Duration.ZERO;
     boolean fastPath = false;
     int fastPathMaxInFlight = ClientOptions.DEFAULT_FAST_PATH_MAX_IN_FLIGHT;
+    Duration fastPathStragglerTimeout = ClientOptions.DEFAULT_FAST_PATH_STRAGGLER_TIMEOUT;
     for (Flags.Flag f : Flags.split(args)) {
       String flag = f.name();
       String value = f.value();
@@ -144,6 +154,8 @@ public record LoadOptions(
         case "--client-delay" -> clientDelay = parseDuration(flag, value, true);
         case "--fast-path" -> fastPath = onOff(flag, value);
         case "--fast-path-max-in-flight" -> fastPathMaxInFlight = nonNegativeInt(flag, value);
+        case "--fast-path-straggler-timeout" ->
+            fastPathStragglerTimeout = parseDuration(flag, value, true);
         default -> throw new UsageException("unknown flag: " + flag);
       }
     }
@@ -184,7 +196,8 @@ public record LoadOptions(
         history,
         clientDelay,
         fastPath,
-        fastPathMaxInFlight);
+        fastPathMaxInFlight,
+        fastPathStragglerTimeout);
   }
 
   /**
@@ -207,7 +220,8 @@ public record LoadOptions(
         null,
         clientDelay,
         fastPath,
-        fastPathMaxInFlight);
+        fastPathMaxInFlight,
+        fastPathStragglerTimeout);
   }
 
   private static boolean onOff(String flag, String value) throws UsageException {

@@ -133,7 +133,8 @@ public final class LoadRunner {
             // reply leg itself); the fast path's copies to every node are delayed alike.
             .withLinkDelay(options.clientDelay())
             .withFastPath(options.fastPath(), FAST_PATH_TIMEOUT)
-            .withFastPathMaxInFlight(options.fastPathMaxInFlight());
+            .withFastPathMaxInFlight(options.fastPathMaxInFlight())
+            .withFastPathStragglerTimeout(options.fastPathStragglerTimeout());
     int clusterSize = clientOptions.cluster().size();
     finished = new CountDownLatch(options.clients());
     FastPathStats fastPath;
@@ -184,7 +185,7 @@ public final class LoadRunner {
       fastPath =
           options.fastPath()
               ? pool.fastPathStats()
-                  .minus(atStart == null ? new FastPathStats(0, 0, 0, 0, 0) : atStart)
+                  .minus(atStart == null ? new FastPathStats(0, 0, 0, 0, 0, 0) : atStart)
               : null;
       try {
         timer.submit(() -> roll(previous)).get();

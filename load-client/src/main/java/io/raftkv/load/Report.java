@@ -113,11 +113,12 @@ public final class Report {
     return String.format(
         Locale.ROOT,
         "{\"attempts\": %d, \"completed\": %d, \"refused\": %d, \"timed_out\": %d,"
-            + " \"bypassed\": %d}",
+            + " \"straggled\": %d, \"bypassed\": %d}",
         f.attempts(),
         f.completed(),
         f.refused(),
         f.timedOut(),
+        f.straggled(),
         f.bypassed());
   }
 
@@ -250,13 +251,14 @@ public final class Report {
           String.format(
               Locale.ROOT,
               "fast path %10d updates, %s completed on it; %d attempts, %d fell back (%d refused,"
-                  + " %d timed out); %d bypassed it (the in-flight limit)%n",
+                  + " %d timed out, %d straggled); %d bypassed it (the in-flight limit)%n",
               fastPath.updates(),
               fastPathShare(fastPath),
               fastPath.attempts(),
               fastPath.fellBack(),
               fastPath.refused(),
               fastPath.timedOut(),
+              fastPath.straggled(),
               fastPath.bypassed()));
     }
     return sb.toString();

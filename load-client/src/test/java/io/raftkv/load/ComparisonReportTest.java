@@ -80,12 +80,12 @@ class ComparisonReportTest {
             BATCHING,
             1,
             LeaderWindow.missing(2, "the leader's term changed during the window"),
-            new FastPathStats(200, 150, 40, 10, 50)),
+            new FastPathStats(200, 150, 40, 10, 0, 50)),
         point(
             BATCHING,
             4,
             new LeaderWindow(3, true, 30, 120, 3000, ""),
-            new FastPathStats(200, 150, 40, 10, 50),
+            new FastPathStats(200, 150, 40, 10, 0, 50),
             new JvmTimeWindow(Map.of(1, 300L, 2, 200L, 3, 100L), 400L, 2000),
             new JvmTimeWindow(Map.of(1, 900L, 2, 500L, 3, 400L), 600L, 2000),
             new JvmTimeWindow(Map.of(1, 40L, 2, 0L, 3, 25L), 5L, 2000)));

@@ -47,6 +47,7 @@ public final class ClientConnectionPool implements AutoCloseable {
   private final LongAdder fastPathCompleted = new LongAdder();
   private final LongAdder fastPathRefused = new LongAdder();
   private final LongAdder fastPathTimedOut = new LongAdder();
+  private final LongAdder fastPathStraggled = new LongAdder();
   private final LongAdder fastPathBypassed = new LongAdder();
   private final AtomicInteger fastPathInFlight = new AtomicInteger();
   private volatile boolean closed;
@@ -135,6 +136,7 @@ public final class ClientConnectionPool implements AutoCloseable {
         fastPathCompleted.sum(),
         fastPathRefused.sum(),
         fastPathTimedOut.sum(),
+        fastPathStraggled.sum(),
         fastPathBypassed.sum());
   }
 
@@ -170,6 +172,7 @@ public final class ClientConnectionPool implements AutoCloseable {
       case COMPLETED -> fastPathCompleted.increment();
       case REFUSED -> fastPathRefused.increment();
       case TIMED_OUT -> fastPathTimedOut.increment();
+      case STRAGGLED -> fastPathStraggled.increment();
     }
   }
 

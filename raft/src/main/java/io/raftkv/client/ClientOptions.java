@@ -30,6 +30,14 @@ import java.util.TreeMap;
  *       acknowledgments in one term, one of them the leader's, or fall back to the leader;
  *   <li>{@code fastPathTimeout} (default 50 ms): how long a fast-path update waits for
  *       acknowledgments before it falls back to the ordered path with the same (clientId, seq);
+ *   <li>{@code fastPathStragglerTimeout} (default zero: off): when positive, once the leader and a
+ *       majority of one term have accepted a fast-path update, how much longer it waits for the
+ *       rest of a supermajority before it falls back the same way. In a 3-node cluster the
+ *       supermajority is every replica, so one slow or paused replica holds every update in flight
+ *       until it answers or {@code fastPathTimeout} passes, while the ordered path needs only the
+ *       leader and a majority, which have the update already. Off by default because it did not pay
+ *       on the reference machine: at 64 clients, 5 ms and 20 ms measured no better than off
+ *       (README, "Results");
  *   <li>{@code fastPathMaxInFlight} (default 0: no limit): when positive, an update takes the fast
  *       path only while fewer than this many fast-path attempts of the same {@link
  *       ClientConnectionPool} are in flight; the others go straight to the leader. A fast-path
@@ -42,6 +50,9 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ClientOptions {
+  /** The default of {@link #fastPathStragglerTimeout()}: zero, off. */
+  public static final Duration DEFAULT_FAST_PATH_STRAGGLER_TIMEOUT = Duration.ZERO;
+
   /** The default of {@link #fastPathMaxInFlight()}. */
   public static final int DEFAULT_FAST_PATH_MAX_IN_FLIGHT = 0;
 
@@ -56,6 +67,7 @@ public final class ClientOptions {
   private int ioThreads = 2;
   private boolean fastPath;
   private Duration fastPathTimeout = Duration.ofMillis(50);
+  private Duration fastPathStragglerTimeout = DEFAULT_FAST_PATH_STRAGGLER_TIMEOUT;
   private int fastPathMaxInFlight = DEFAULT_FAST_PATH_MAX_IN_FLIGHT;
   private Duration linkDelay = Duration.ZERO;
 
@@ -79,6 +91,7 @@ public final class ClientOptions {
     c.ioThreads = ioThreads;
     c.fastPath = fastPath;
     c.fastPathTimeout = fastPathTimeout;
+    c.fastPathStragglerTimeout = fastPathStragglerTimeout;
     c.fastPathMaxInFlight = fastPathMaxInFlight;
     c.linkDelay = linkDelay;
     return c;
@@ -202,6 +215,15 @@ public final class ClientOptions {
     return fastPathTimeout;
   }
 
+  /**
+   * How long a fast-path update that the leader and a majority accepted waits for the rest of a
+   * supermajority before it falls back; zero when it waits for {@link #fastPathTimeout()} like any
+   * other.
+   */
+  public Duration fastPathStragglerTimeout() {
+    return fastPathStragglerTimeout;
+  }
+
   /** At most this many fast-path attempts in flight per pool; 0: no limit. */
   public int fastPathMaxInFlight() {
     return fastPathMaxInFlight;
@@ -216,6 +238,20 @@ public final class ClientOptions {
     ClientOptions c = copy();
     c.fastPath = on;
     c.fastPathTimeout = positive(timeout, "fastPathTimeout");
+    return c;
+  }
+
+  /**
+   * Once the leader and a majority accepted a fast-path update, how long it waits for the rest of a
+   * supermajority before it falls back to the ordered path; zero turns this off.
+   */
+  public ClientOptions withFastPathStragglerTimeout(Duration timeout) {
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "fastPathStragglerTimeout must not be negative: " + timeout);
+    }
+    ClientOptions c = copy();
+    c.fastPathStragglerTimeout = timeout;
     return c;
   }
 
@@ -300,6 +336,8 @@ public final class ClientOptions {
         + fastPath
         + ", fastPathTimeout="
         + fastPathTimeout
+        + ", fastPathStragglerTimeout="
+        + fastPathStragglerTimeout
         + ", linkDelay="
         + linkDelay
         + "]";

@@ -5,6 +5,7 @@ import io.raftkv.fastpath.FastPathAcks;
 import io.raftkv.kv.KvCodec;
 import io.raftkv.kv.KvRequest;
 import io.raftkv.wire.Frame;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +15,17 @@ import java.util.concurrent.TimeUnit;
  * at once, tagged with the term the pool believes current, and the attempt succeeds when {@link
  * FastPathAcks} says a supermajority of one term, its leader included, accepted it. It fails over
  * (completes with {@code false}) as soon as that has become impossible, or when the answers still
- * missing have not come within {@link ClientOptions#fastPathTimeout()}; the caller then sends the
+ * missing have not come within {@link ClientOptions#fastPathTimeout()}, or, once the leader and a
+ * majority of the term have accepted ({@link FastPathAcks#onlyStragglersMissing()}), within {@link
+ * ClientOptions#fastPathStragglerTimeout()} more, if that is set; the caller then sends the
  * <em>same</em> request on the ordered path, so the session applies it once whichever copies reach
- * the log.
+ * the log. Falling back early is as safe as falling back late: the attempt simply stops counting
+ * answers, and the ordered path decides the outcome.
  *
  * <p>Each attempt's outcome is counted once in the pool's {@link FastPathStats}: completed, refused
- * (a supermajority became impossible from the answers or lost connections) or timed out (some
- * answer was still missing after the timeout).
+ * (a supermajority became impossible from the answers or lost connections), timed out (some answer
+ * was still missing after the timeout) or straggled (the leader and a majority accepted, the rest
+ * did not answer within the straggler timeout).
  *
  * <p>Answers arrive on the pool's event loop threads; the tracker is guarded by this object.
  */
@@ -33,12 +38,14 @@ final class FastPathCall {
   private int outstanding;
   private boolean sawTimeout;
   private boolean finished;
+  private boolean stragglerTimerStarted;
 
   /** How one attempt ended. */
   enum Outcome {
     COMPLETED,
     REFUSED,
-    TIMED_OUT
+    TIMED_OUT,
+    STRAGGLED
   }
 
   FastPathCall(ClientConnectionPool pool, KvRequest request) {
@@ -80,11 +87,21 @@ final class FastPathCall {
         finish(Outcome.COMPLETED);
       } else if (d == FastPathAcks.Decision.FALL_BACK) {
         finish(Outcome.REFUSED);
+      } else if (acks.onlyStragglersMissing() && !stragglerTimerStarted) {
+        Duration straggler = pool.options().fastPathStragglerTimeout();
+        if (!straggler.isZero()) {
+          stragglerTimerStarted = true;
+          pool.schedule(this::onStragglerTimeout, TimeUnit.NANOSECONDS.convert(straggler));
+        }
       }
     }
     if (outstanding == 0) {
       finish(sawTimeout ? Outcome.TIMED_OUT : Outcome.REFUSED);
     }
+  }
+
+  private synchronized void onStragglerTimeout() {
+    finish(Outcome.STRAGGLED);
   }
 
   /**

@@ -6,17 +6,19 @@ package io.raftkv.client;
  * fellBack} went on to the leader's ordered path, either because a supermajority had become
  * impossible ({@code refused}: a node refused, answered in another term, or was unreachable) or
  * because answers were still missing after {@link ClientOptions#fastPathTimeout()} ({@code
- * timedOut}). {@code bypassed} updates never tried: {@link ClientOptions#fastPathMaxInFlight()}
- * attempts were in flight, so they went straight to the leader.
+ * timedOut}), or because the leader and a majority had accepted but the rest of a supermajority had
+ * not after {@link ClientOptions#fastPathStragglerTimeout()} ({@code straggled}). {@code bypassed}
+ * updates never tried: {@link ClientOptions#fastPathMaxInFlight()} attempts were in flight, so they
+ * went straight to the leader.
  *
  * <p>Invariant once no attempt is in flight: {@code attempts == completed + fellBack} and {@code
- * fellBack == refused + timedOut}; nilext updates sent {@code == attempts + bypassed}.
+ * fellBack == refused + timedOut + straggled}; nilext updates sent {@code == attempts + bypassed}.
  */
 public record FastPathStats(
-    long attempts, long completed, long refused, long timedOut, long bypassed) {
+    long attempts, long completed, long refused, long timedOut, long straggled, long bypassed) {
   /** Attempts that fell back to the ordered path. */
   public long fellBack() {
-    return refused + timedOut;
+    return refused + timedOut + straggled;
   }
 
   /** Nilext updates this pool sent: those tried on the fast path and those bypassing it. */
@@ -31,6 +33,7 @@ public record FastPathStats(
         completed - earlier.completed,
         refused - earlier.refused,
         timedOut - earlier.timedOut,
+        straggled - earlier.straggled,
         bypassed - earlier.bypassed);
   }
 }

@@ -34,6 +34,7 @@ public final class FastPathAcks {
 
   private final Set<Integer> replicas;
   private final int supermajority;
+  private final int majority;
   private final long term;
   private final Map<Integer, FastPathAck> answers = new HashMap<>();
   private int accepted;
@@ -47,7 +48,9 @@ public final class FastPathAcks {
    */
   public FastPathAcks(Set<Integer> replicas, long term) {
     this.replicas = Set.copyOf(replicas);
-    this.supermajority = new Supermajority(replicas.size()).size();
+    Supermajority quorums = new Supermajority(replicas.size());
+    this.supermajority = quorums.size();
+    this.majority = quorums.majority();
     this.term = term;
   }
 
@@ -77,6 +80,18 @@ public final class FastPathAcks {
     boolean tooFew = accepted + unheard < supermajority;
     boolean noLeaderLeft = !leaderAccepted && (leaderRefused || unheard == 0);
     return tooFew || noLeaderLeft ? Decision.FALL_BACK : Decision.PENDING;
+  }
+
+  /**
+   * Whether a majority of one term, its leader included, has accepted while the decision is still
+   * {@link Decision#PENDING}: the update is then in the leader's durability log and will be
+   * ordered, and only the answers that would make a supermajority are missing. A replica that is
+   * that late is most likely stalled (a pause, a compaction), so the caller may stop waiting for it
+   * sooner than for an attempt that lacks the leader or a majority and fall back to the ordered
+   * path, which needs only the leader and a majority.
+   */
+  public boolean onlyStragglersMissing() {
+    return decision == Decision.PENDING && leaderAccepted && accepted >= majority;
   }
 
   public Decision decision() {

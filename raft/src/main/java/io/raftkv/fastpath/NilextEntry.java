@@ -51,6 +51,22 @@ public final class NilextEntry {
   }
 
   /**
+   * The entry for {@code request} as it arrived: {@code received} holds the bytes the request was
+   * decoded from, and becomes the entry's command as it is, without encoding the request again (a
+   * replica takes every fast-path update, so this is once per update on every replica). The caller
+   * hands the array over and never changes it afterwards.
+   *
+   * @throws IllegalArgumentException if the command is not nilext
+   */
+  public static NilextEntry ofReceived(long term, KvRequest request, byte[] received) {
+    if (!request.command().nilext()) {
+      throw new IllegalArgumentException("not a nilext update: " + request.command());
+    }
+    return new NilextEntry(
+        term, new NilextId(request.clientId(), request.seq()), received, request.command().keys());
+  }
+
+  /**
    * Decodes {@code command} (a {@link KvCodec}-encoded request, as received or as stored).
    *
    * @throws MalformedCommandException if the bytes are not a request

@@ -391,7 +391,8 @@ public final class NodeLoop implements AutoCloseable {
   private void onNilext(Inbound.NilextRequest r) {
     boolean accepted = false;
     if (fastPath != null && r.request().command().nilext() && r.term() > 0) {
-      NilextEntry entry = NilextEntry.of(r.term(), r.request());
+      // The payload is the request's bytes as received (the transport decoded it from them).
+      NilextEntry entry = NilextEntry.ofReceived(r.term(), r.request(), r.payload());
       boolean applied = kv.lastSeq(r.request().clientId()) >= r.request().seq();
       accepted = fastPath.onNilext(entry, raft.term(), raft.role(), applied).accepted();
     }

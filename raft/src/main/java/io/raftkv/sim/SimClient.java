@@ -49,6 +49,16 @@ final class SimClient {
   private final boolean readOnly;
   private final boolean fastPath;
   private final long fastPathTimeoutMicros;
+
+  /**
+   * Once the leader and a majority accepted, how long the attempt waits for the rest of a
+   * supermajority ({@code ClientOptions#fastPathStragglerTimeout()}, off by default in the real
+   * client): a tenth of {@link #fastPathTimeoutMicros}. Always on here, so the suite checks that an
+   * attempt may fall back while its last answers are still on the way and that the option is safe.
+   */
+  private final long stragglerTimeoutMicros;
+
+  private boolean stragglerTimerStarted;
   private final FastPathFault fault;
 
   private long believedTerm;
@@ -104,6 +114,7 @@ final class SimClient {
     this.readOnly = readOnly;
     this.fastPath = fastPath;
     this.fastPathTimeoutMicros = fastPathTimeoutMicros;
+    this.stragglerTimeoutMicros = Math.max(1, fastPathTimeoutMicros / 10);
     this.fault = fault;
     this.clientId = newClientId.getAsLong();
     this.target = nodes.get(random.nextInt(nodes.size()));
@@ -143,6 +154,7 @@ final class SimClient {
     acks = new FastPathAcks(Set.copyOf(nodes), believedTerm);
     acceptedBy.clear();
     leaderAccepted = false;
+    stragglerTimerStarted = false;
     KvRequest request = new KvRequest(clientId, requestSeq, command);
     for (int node : nodes) {
       network.send(
@@ -192,6 +204,10 @@ final class SimClient {
       onReply(new KvReply.Ack());
     } else if (d == FastPathAcks.Decision.FALL_BACK) {
       fallBack();
+    } else if (acks.onlyStragglersMissing() && !stragglerTimerStarted) {
+      stragglerTimerStarted = true;
+      long t = token;
+      events.after(stragglerTimeoutMicros, () -> onFastPathTimeout(t));
     }
   }
 

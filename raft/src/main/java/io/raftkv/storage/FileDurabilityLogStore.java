@@ -15,6 +15,9 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link DurabilityLogStore} in the file {@code durability.log} of a node's data directory
@@ -31,7 +34,12 @@ import java.util.Set;
  * allows a crash to lose removals (the entries reappear after a restart, harmlessly). When the file
  * holds many more records than live entries (most were removed), it is compacted: the live entries
  * and the fence are written to {@code durability.log.tmp}, forced, renamed over the file and the
- * directory forced, so a crash leaves the old or the new file whole.
+ * directory forced, so a crash leaves the old or the new file whole. The old file is still open
+ * when the rename unlinks it and when the directory is forced, and its channel is closed afterwards
+ * on a thread of its own: the last close of an unlinked file frees its blocks. Done on the node
+ * loop, by the rename, that took 10 to 20 ms for a file of some megabytes here (compacting took 1
+ * to 7 ms after the change, in a standalone run of 64-entry batches), and it stalled every
+ * fast-path update in flight, since in a 3-node cluster every replica's acknowledgment is needed.
  *
  * <p>Recovery on {@link #open}: the records are replayed in order (an entry again re-tags it in
  * place, a removal removes, the highest fence wins). An invalid record with nothing valid after it
@@ -82,6 +90,12 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
   private final Set<NilextId> unwrittenRemovals = new LinkedHashSet<>();
   private boolean closed;
   private IOException failure;
+
+  /**
+   * Closes the channels of files a compaction replaced (see the class comment); created at the
+   * first compaction.
+   */
+  private ExecutorService closer;
 
   private FileDurabilityLogStore(
       Path dir,
@@ -219,8 +233,9 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
   @Override
   public void remove(Collection<NilextId> ids) throws IOException {
     checkWritable();
-    List<NilextId> held = new ArrayList<>();
-    for (NilextId id : Set.copyOf(ids)) {
+    List<NilextId> held = new ArrayList<>(ids.size());
+    for (NilextId id : ids) {
+      // An id listed twice is harmless: the removal set keeps it once.
       if (entries.contains(id)) {
         held.add(id);
       }
@@ -304,13 +319,16 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
           forceCount++;
         }
       }
-      channel.close();
+      // The old file stays open across the rename and the directory's fsync, so neither frees its
+      // blocks; its last close does, on the closer thread, once the new file is in place.
+      FileChannel old = channel;
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       if (sync()) {
         HardStateFile.forceDirectory(dir);
         forceCount++;
       }
       channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      closeLater(old);
       size = channel.size();
       records = (long) entries.size() + (entries.fence() > 0 ? 1 : 0);
       unwrittenRemovals.clear();
@@ -318,6 +336,28 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
       failure = e instanceof IOException io ? io : new IOException(e);
       throw e;
     }
+  }
+
+  /** Closes a replaced file's channel on the closer thread (it frees the file's blocks). */
+  private void closeLater(FileChannel old) {
+    if (closer == null) {
+      closer =
+          Executors.newSingleThreadExecutor(
+              r -> {
+                Thread t = new Thread(r, "raftkv-durability-closer");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    closer.execute(
+        () -> {
+          try {
+            old.close();
+          } catch (IOException e) {
+            // The file is already unlinked and replaced; nothing depends on this close.
+            LOG.log(Level.WARNING, "closing a compacted-away durability log failed", e);
+          }
+        });
   }
 
   private boolean sync() {
@@ -351,6 +391,21 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
     return forceCount;
   }
 
+  /** Waits (a few seconds at most) until the channels of replaced files are closed. */
+  private void awaitCloser() {
+    if (closer == null) {
+      return;
+    }
+    closer.shutdown();
+    try {
+      if (!closer.awaitTermination(5, TimeUnit.SECONDS)) {
+        LOG.log(Level.WARNING, "replaced durability-log files of {0} still closing", dir);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Records in the file now, live or not; for tests of compaction. */
   long recordCount() {
     return records;
@@ -378,6 +433,7 @@ public final class FileDurabilityLogStore implements DurabilityLogStore {
       }
     } finally {
       channel.close();
+      awaitCloser();
     }
   }
 }

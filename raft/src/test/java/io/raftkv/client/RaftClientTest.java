@@ -312,7 +312,7 @@ class RaftClientTest {
     await(second);
     assertFalse(first.isDone(), "the first update still waits for its fast-path answers");
     await(first);
-    assertEquals(new FastPathStats(1, 0, 0, 1, 1), limited.fastPathStats());
+    assertEquals(new FastPathStats(1, 0, 0, 1, 0, 1), limited.fastPathStats());
     assertEquals(2, limited.fastPathStats().updates());
 
     ClientConnectionPool unlimited = fastPathPool(node(script), 0, Duration.ofMillis(200));
@@ -320,7 +320,7 @@ class RaftClientTest {
     CompletableFuture<Void> b = unlimited.newSession().put(K, V);
     await(a);
     await(b);
-    assertEquals(new FastPathStats(2, 0, 0, 2, 0), unlimited.fastPathStats());
+    assertEquals(new FastPathStats(2, 0, 0, 2, 0, 0), unlimited.fastPathStats());
   }
 
   /**
@@ -336,21 +336,60 @@ class RaftClientTest {
     await(c.put(K, V));
     await(c.put(K, V));
     await(c.delete(K));
-    assertEquals(new FastPathStats(3, 2, 1, 0, 0), pool.fastPathStats());
+    assertEquals(new FastPathStats(3, 2, 1, 0, 0, 0), pool.fastPathStats());
 
     FakeNode refusing = node(fastPathNode(1, false, FakeNode.store()));
     ClientConnectionPool refused = fastPathPool(refusing);
     RaftClient r = refused.newSession();
     await(r.put(K, V));
     await(r.put(K, V));
-    assertEquals(new FastPathStats(2, 0, 2, 0, 0), refused.fastPathStats());
+    assertEquals(new FastPathStats(2, 0, 2, 0, 0, 0), refused.fastPathStats());
     assertEquals(2, refusing.kvRequests().size(), "both fell back to the ordered path");
 
     FakeNode silent = node(FakeNode.silent());
     ClientConnectionPool timedOut = fastPathPool(silent);
     assertInstanceOf(OutcomeUnknownException.class, failure(timedOut.newSession().put(K, V)));
-    assertEquals(new FastPathStats(1, 0, 0, 1, 0), timedOut.fastPathStats());
+    assertEquals(new FastPathStats(1, 0, 0, 1, 0, 0), timedOut.fastPathStats());
     assertEquals(1, timedOut.fastPathStats().fellBack());
+  }
+
+  /**
+   * In a 3-node cluster the supermajority is every node. When the leader and one follower accept
+   * and the third node stays silent, the update falls back to the ordered path after the straggler
+   * timeout, not after the (here ten-second) fast-path timeout, and is counted as straggled.
+   */
+  @Test
+  void anUpdateTheLeaderAndAMajorityAcceptedFallsBackAfterTheStragglerTimeout() throws Exception {
+    Map<Bytes, Bytes> store = FakeNode.store();
+    FakeNode leader = node(fastPathNode(1, true, store));
+    FakeNode follower =
+        node(
+            (n, request, count) ->
+                request instanceof Frame.NilextRequest r
+                    ? new FakeNode.Reply(
+                        new Frame.NilextAck(
+                            r.requestId(), 2, Math.max(1, r.term()), false, true, 1))
+                    : new FakeNode.Silent());
+    FakeNode silent = node(FakeNode.silent());
+    ClientConnectionPool pool =
+        ClientConnectionPool.open(
+            ClientOptions.of(
+                    Map.of(1, leader.address(), 2, follower.address(), 3, silent.address()))
+                .withRequestTimeout(Duration.ofSeconds(20))
+                .withOperationDeadline(Duration.ofSeconds(30))
+                .withFastPath(true, Duration.ofSeconds(10))
+                .withFastPathStragglerTimeout(Duration.ofMillis(20)));
+    toClose.add(pool);
+    RaftClient c = pool.newSession();
+    // The first attempt carries term 0 and is refused; it teaches the pool term 1 and the leader.
+    await(c.put(K, V));
+    long start = System.nanoTime();
+    await(c.put(K, Bytes.utf8("v2")));
+    long tookMillis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(new FastPathStats(2, 0, 1, 0, 1, 0), pool.fastPathStats());
+    assertEquals(2, leader.kvRequests().size(), "both updates went on to the leader's log");
+    assertEquals(Bytes.utf8("v2"), store.get(K));
+    assertTrue(tookMillis < 10_000, "waited for the fast-path timeout: " + tookMillis + " ms");
   }
 
   /**
@@ -391,7 +430,7 @@ class RaftClientTest {
     for (CompletableFuture<Void> p : puts) {
       await(p);
     }
-    assertEquals(new FastPathStats(1 + sessions, sessions, 1, 0, 0), pool.fastPathStats());
+    assertEquals(new FastPathStats(1 + sessions, sessions, 1, 0, 0, 0), pool.fastPathStats());
     assertTrue(node.batches() > 0, "no NilextBatch among " + node.requests().size() + " requests");
   }
 

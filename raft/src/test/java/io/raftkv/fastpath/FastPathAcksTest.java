@@ -4,6 +4,8 @@ import static io.raftkv.fastpath.FastPathAcks.Decision.COMPLETE;
 import static io.raftkv.fastpath.FastPathAcks.Decision.FALL_BACK;
 import static io.raftkv.fastpath.FastPathAcks.Decision.PENDING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,35 @@ class FastPathAcksTest {
       acks.add(ok(r, 2, false));
     }
     assertEquals(FALL_BACK, acks.add(ok(5, 2, false)));
+  }
+
+  @Test
+  void onlyStragglersAreMissingOnceTheLeaderAndAMajorityOfTheTermAccepted() {
+    FastPathAcks three = new FastPathAcks(THREE, 4);
+    three.add(ok(2, 4, false));
+    assertFalse(three.onlyStragglersMissing(), "one of three");
+    three.add(ok(3, 4, false));
+    assertFalse(three.onlyStragglersMissing(), "a majority, but not the leader");
+    FastPathAcks withLeader = new FastPathAcks(THREE, 4);
+    withLeader.add(ok(1, 4, true));
+    assertFalse(withLeader.onlyStragglersMissing(), "the leader alone");
+    withLeader.add(no(2, 5, false));
+    assertFalse(withLeader.onlyStragglersMissing(), "an answer of another term does not count");
+    FastPathAcks majority = new FastPathAcks(THREE, 4);
+    majority.add(ok(1, 4, true));
+    majority.add(ok(3, 4, false));
+    assertTrue(majority.onlyStragglersMissing());
+    majority.add(ok(2, 4, false));
+    assertEquals(COMPLETE, majority.decision());
+    assertFalse(majority.onlyStragglersMissing(), "decided: nothing is missing any more");
+
+    FastPathAcks five = new FastPathAcks(FIVE, 2);
+    five.add(ok(1, 2, true));
+    five.add(ok(2, 2, false));
+    assertFalse(five.onlyStragglersMissing(), "two of five");
+    five.add(ok(3, 2, false));
+    assertTrue(five.onlyStragglersMissing(), "three of five with the leader");
+    assertEquals(PENDING, five.decision());
   }
 
   @Test

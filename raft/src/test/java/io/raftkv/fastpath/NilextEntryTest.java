@@ -1,5 +1,6 @@
 package io.raftkv.fastpath;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -35,6 +36,17 @@ class NilextEntryTest {
     assertNotEquals(e, back.withTerm(4));
     assertEquals(back.id(), back.withTerm(4).id());
     assertSame(back, back.withTerm(3));
+  }
+
+  @Test
+  void anEntryOfTheReceivedBytesEqualsTheEncodedOne() {
+    byte[] received = KvCodec.encode(PUT);
+    NilextEntry e = NilextEntry.ofReceived(3, PUT, received);
+    assertEquals(NilextEntry.of(3, PUT), e);
+    assertArrayEquals(received, e.command());
+    KvRequest cas = new KvRequest(1, 1, new KvCommand.Cas(Bytes.utf8("k"), null, Bytes.utf8("v")));
+    assertThrows(
+        IllegalArgumentException.class, () -> NilextEntry.ofReceived(1, cas, KvCodec.encode(cas)));
   }
 
   @Test
