@@ -31,23 +31,18 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The loop that drives one node: the only thread that touches its {@link RaftNode}, its {@link
- * LogStore} and its {@link KvStateMachine}, so none of them needs a lock (the MicroRaft executor
- * contract). The durability-log store is handed to the writer thread for one write at a time and
- * back (a {@link Future} orders the two).
+ * LogStore}, its durability-log store and its {@link KvStateMachine}, so none of them needs a lock
+ * (the MicroRaft executor contract).
  *
  * <p>Each iteration: wait for inbound work at most until the next tick; drain the inbound queue
  * (peer messages are stepped, client requests proposed, queries answered); tick once if {@code
@@ -69,11 +64,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and flushed before its entries are written, so followers write while the leader does;
  *   <li>{@code nilextFastPath}: fast-path updates from clients go to a {@link FastPathReplica}; the
  *       ones accepted in an iteration are appended to the durability-log store with one fsync and
- *       only then acknowledged (in FSYNC mode that write runs on a writer thread of its own while
- *       this thread persists the Ready, so the two fsyncs overlap; the acknowledgments wait for
- *       both); the leader proposes what the replica orders before any client request of the same
- *       iteration, holds reads of pending keys until their updates are applied, and answers "busy"
- *       while its recovery of the durability logs runs.
+ *       acknowledged right after it, before the Ready's Raft-log write (see {@link
+ *       #writeDurabilityLog}); the leader proposes what the replica orders before any client
+ *       request of the same iteration, holds reads of pending keys until their updates are applied,
+ *       and answers "busy" while its recovery of the durability logs runs.
  * </ul>
  *
  * <p>Threading contract: {@link #inbox()} is called from transport threads (it is thread-safe and
@@ -89,8 +83,6 @@ public final class NodeLoop implements AutoCloseable {
   private final RaftConfig raftConfig;
   private final LogStore store;
   private final DurabilityLogStore durabilityStore;
-  // Runs the fsyncing durability-log writes beside the Raft log's fsync; null when not fsyncing.
-  private final ExecutorService durabilityWriter;
   private final FastPathReplica fastPath;
   private final RaftNode raft;
   private final KvStateMachine kv = new KvStateMachine();
@@ -208,15 +200,6 @@ public final class NodeLoop implements AutoCloseable {
     } else {
       this.fastPath = null;
     }
-    this.durabilityWriter =
-        this.durabilityStore != null && this.durabilityStore.forces()
-            ? Executors.newSingleThreadExecutor(
-                r -> {
-                  Thread t = new Thread(r, "raftkv-durability-" + config.id());
-                  t.setDaemon(true);
-                  return t;
-                })
-            : null;
     this.raft =
         new RaftNode(
             raftConfig,
@@ -319,9 +302,9 @@ public final class NodeLoop implements AutoCloseable {
         }
         maybeTick();
         fastPathBeforeReadies();
-        Future<?> durable = startDurabilityWrite();
+        writeDurabilityLog();
         handleReadies();
-        fastPathAfterReadies(durable);
+        fastPathAfterReadies();
         noticeRoleChange();
         transport.flush();
         publishStatus();
@@ -333,10 +316,6 @@ public final class NodeLoop implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       running = false;
-      if (durabilityWriter != null) {
-        // Not interrupted: a write in progress finishes (an interrupted force closes the file).
-        durabilityWriter.shutdown();
-      }
       publishStatus();
     }
   }
@@ -424,59 +403,44 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   /**
-   * Starts writing what the fast-path replica accepted in this iteration (one write and one fsync
-   * for the batch) and its fence. With a store that fsyncs, the write runs on the durability writer
-   * thread, so its fsync overlaps the Raft log's in {@link #handleReadies}, and the same thread
-   * sends, right after the fsync, every acknowledgment whose term is already durable in the hard
-   * state ({@link #persistedTerm}): such an acknowledgment promises only that the update is in this
-   * replica's durability log in that term (Skyros §4.2), which the fsync just made true, and owes
-   * nothing to the Raft log entries of this iteration. An acknowledgment in a term the hard state
-   * does not hold yet, and the replica's recovery messages, wait for both files as before ({@link
-   * #fastPathAfterReadies}). Without a store that fsyncs, or when the Raft log has nothing to
-   * persist in this iteration (so there is no fsync to overlap), the write runs here and now: one
-   * thread hand-off less per iteration, which on a loaded machine is a scheduler wake-up less.
+   * Writes what the fast-path replica accepted in this iteration (one write and one fsync for the
+   * batch) and its fence, then sends at once every acknowledgment whose term is already durable in
+   * the hard state ({@link #persistedTerm}), before the Ready's Raft-log write: such an
+   * acknowledgment promises only that the update is in this replica's durability log in that term
+   * (Skyros §4.2), which the fsync just made true, and owes nothing to the Raft log entries of this
+   * iteration. An acknowledgment in a term the hard state does not hold yet, and the replica's
+   * recovery messages, wait until the Ready is persisted too ({@link #fastPathAfterReadies}).
    *
-   * @return the running write, or null when nothing is left to wait for
+   * <p>The two files are written one after the other on this thread. An earlier version wrote the
+   * durability log on a thread of its own so that the two fsyncs overlapped; handing each write to
+   * that thread and waiting for it cost more than the overlap saved on a 2-core machine where the
+   * nodes and the client share the cores (README, "Results": at 64 clients in fsync mode the fast
+   * path carried more puts than optimized in every pair without the thread, and fewer in most pairs
+   * with it).
    */
-  private Future<?> startDurabilityWrite() throws IOException {
+  private void writeDurabilityLog() throws IOException {
     if (fastPath == null) {
-      return null;
+      return;
     }
     List<NilextEntry> batch = fastPath.takeToPersist();
     long fence = fastPath.takeFence();
     if (batch.isEmpty() && fence <= 0) {
-      return null;
+      return;
     }
-    if (durabilityWriter == null || !raft.hasUnpersisted()) {
-      // Nothing to overlap with: the Raft log has nothing to force in this iteration, so the
-      // write runs here, without waking the writer thread, and the acknowledgments go out with
-      // this iteration's other frames.
-      writeDurable(batch, fence);
-      return null;
+    writeDurable(batch, fence);
+    boolean sent = false;
+    for (Iterator<PendingAck> it = pendingAcks.iterator(); it.hasNext(); ) {
+      PendingAck a = it.next();
+      if (a.ack().term() <= persistedTerm) {
+        a.connection().send(a.ack());
+        it.remove();
+        sent = true;
+      }
     }
-    Map<ClientConnection, List<Frame>> early = takeEarlyAcks();
-    return durabilityWriter.submit(
-        () -> {
-          writeDurable(batch, fence);
-          for (Map.Entry<ClientConnection, List<Frame>> e : early.entrySet()) {
-            e.getKey().sendNow(e.getValue());
-          }
-          return null;
-        });
-  }
-
-  /** Removes from {@link #pendingAcks} those of a durable term, grouped by connection in order. */
-  private Map<ClientConnection, List<Frame>> takeEarlyAcks() {
-    Map<ClientConnection, List<Frame>> early = new LinkedHashMap<>();
-    pendingAcks.removeIf(
-        a -> {
-          if (a.ack().term() > persistedTerm) {
-            return false;
-          }
-          early.computeIfAbsent(a.connection(), c -> new ArrayList<>()).add(a.ack());
-          return true;
-        });
-    return early;
+    if (sent) {
+      // Out before the Raft-log write and its fsync start.
+      transport.flush();
+    }
   }
 
   private void writeDurable(List<NilextEntry> batch, long fence) throws IOException {
@@ -489,26 +453,16 @@ public final class NodeLoop implements AutoCloseable {
   }
 
   /**
-   * After the Raft state of this iteration is durable: wait for the durability-log write, write the
-   * removals (not forced), then acknowledge the accepted updates and send the replica's messages
-   * (they promise what was just persisted).
+   * After the Raft state of this iteration is durable: write the removals (not forced), then send
+   * the acknowledgments still waiting (those of a term the hard state did not hold before) and the
+   * replica's messages (they promise what was just persisted).
    */
-  private void fastPathAfterReadies(Future<?> durable) throws IOException, InterruptedException {
+  private void fastPathAfterReadies() throws IOException {
     if (fastPath == null) {
       if (!pendingAcks.isEmpty()) {
         sendAcks();
       }
       return;
-    }
-    if (durable != null) {
-      try {
-        durable.get();
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        throw new IllegalStateException("durability-log write failed", e.getCause());
-      }
     }
     List<NilextId> removed = fastPath.takeRemoved();
     if (!removed.isEmpty()) {

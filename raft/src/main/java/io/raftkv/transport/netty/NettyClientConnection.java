@@ -3,8 +3,6 @@ package io.raftkv.transport.netty;
 import io.netty.channel.Channel;
 import io.raftkv.transport.ClientConnection;
 import io.raftkv.wire.Frame;
-import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A client connection accepted by a {@link NettyTransport}. {@link #send} queues the frame for the
@@ -25,18 +23,6 @@ final class NettyClientConnection implements ClientConnection {
       return;
     }
     transport.queue(channel, frame);
-  }
-
-  @Override
-  public void sendNow(List<Frame> frames) {
-    if (!channel.isActive()) {
-      return;
-    }
-    try {
-      channel.eventLoop().execute(() -> NettyTransport.writeAll(channel, frames));
-    } catch (RejectedExecutionException stopping) {
-      // The transport is shutting down: lost, as on a closed connection.
-    }
   }
 
   @Override
