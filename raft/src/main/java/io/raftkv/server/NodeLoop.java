@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -63,8 +62,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code parallelLeaderWrite}: a Ready's early messages (the leader's AppendEntries) are sent
  *       and flushed before its entries are written, so followers write while the leader does;
  *   <li>{@code nilextFastPath}: fast-path updates from clients go to a {@link FastPathReplica}; the
- *       ones accepted in an iteration are appended to the durability-log store with one fsync and
- *       acknowledged right after it, before the Ready's Raft-log write (see {@link
+ *       ones accepted in an iteration are appended to the durability-log store with one fsync,
+ *       before the Ready's Raft-log write, and acknowledged once both are done (see {@link
  *       #writeDurabilityLog}); the leader proposes what the replica orders before any client
  *       request of the same iteration, holds reads of pending keys until their updates are applied,
  *       and answers "busy" while its recovery of the durability logs runs.
@@ -140,13 +139,6 @@ public final class NodeLoop implements AutoCloseable {
 
   private long tickNanos;
 
-  /**
-   * The term of the hard state last made durable (the store's, at start): an acknowledgment of a
-   * fast-path update accepted in this term or an older one depends on nothing the Raft log has
-   * still to persist, so it goes out as soon as its durability-log write is done.
-   */
-  private long persistedTerm;
-
   private long nextTick;
   private long nextReadId;
   private long leaseReadsServed;
@@ -208,7 +200,6 @@ public final class NodeLoop implements AutoCloseable {
             store.hardState(),
             store.entries(),
             new SplittableRandom());
-    this.persistedTerm = raft.term();
     publishStatus();
   }
 
@@ -404,19 +395,17 @@ public final class NodeLoop implements AutoCloseable {
 
   /**
    * Writes what the fast-path replica accepted in this iteration (one write and one fsync for the
-   * batch) and its fence, then sends at once every acknowledgment whose term is already durable in
-   * the hard state ({@link #persistedTerm}), before the Ready's Raft-log write: such an
-   * acknowledgment promises only that the update is in this replica's durability log in that term
-   * (Skyros §4.2), which the fsync just made true, and owes nothing to the Raft log entries of this
-   * iteration. An acknowledgment in a term the hard state does not hold yet, and the replica's
-   * recovery messages, wait until the Ready is persisted too ({@link #fastPathAfterReadies}).
+   * batch) and its fence, on this thread, before the Ready's Raft-log write. The acknowledgments
+   * wait until the Ready is persisted too ({@link #fastPathAfterReadies}) and leave with the
+   * iteration's other frames in its one flush.
    *
-   * <p>The two files are written one after the other on this thread. An earlier version wrote the
-   * durability log on a thread of its own so that the two fsyncs overlapped; handing each write to
-   * that thread and waiting for it cost more than the overlap saved on a 2-core machine where the
-   * nodes and the client share the cores (README, "Results": at 64 clients in fsync mode the fast
-   * path carried more puts than optimized in every pair without the thread, and fewer in most pairs
-   * with it).
+   * <p>Two other designs were measured and dropped (README, "Results"): a writer thread of its own
+   * that overlapped the two fsyncs and sent the acknowledgments of a durable term right after the
+   * first (until {@code 4ef784c}), and sending those acknowledgments from this thread, flushed,
+   * before the Raft-log write ({@code d6171ea}). Neither carried more puts at 64 clients in fsync
+   * mode, and with 1 ms links a put took the same 0.54 of optimized's time with 5 nodes either way;
+   * the thread cost a hand-off and a wait per iteration, the early flush a second wake-up of the
+   * network threads.
    */
   private void writeDurabilityLog() throws IOException {
     if (fastPath == null) {
@@ -428,19 +417,6 @@ public final class NodeLoop implements AutoCloseable {
       return;
     }
     writeDurable(batch, fence);
-    boolean sent = false;
-    for (Iterator<PendingAck> it = pendingAcks.iterator(); it.hasNext(); ) {
-      PendingAck a = it.next();
-      if (a.ack().term() <= persistedTerm) {
-        a.connection().send(a.ack());
-        it.remove();
-        sent = true;
-      }
-    }
-    if (sent) {
-      // Out before the Raft-log write and its fsync start.
-      transport.flush();
-    }
   }
 
   private void writeDurable(List<NilextEntry> batch, long fence) throws IOException {
@@ -454,8 +430,8 @@ public final class NodeLoop implements AutoCloseable {
 
   /**
    * After the Raft state of this iteration is durable: write the removals (not forced), then send
-   * the acknowledgments still waiting (those of a term the hard state did not hold before) and the
-   * replica's messages (they promise what was just persisted).
+   * the acknowledgments of the updates accepted in this iteration and the replica's messages (they
+   * promise what was just persisted).
    */
   private void fastPathAfterReadies() throws IOException {
     if (fastPath == null) {
@@ -654,9 +630,6 @@ public final class NodeLoop implements AutoCloseable {
       }
       if (ready.mustPersist()) {
         store.persist(ready.hardState(), ready.entries());
-        if (ready.hardState() != null) {
-          persistedTerm = ready.hardState().term();
-        }
       }
       for (Message m : ready.messages()) {
         transport.send(m);
