@@ -402,10 +402,11 @@ public final class NodeLoop implements AutoCloseable {
    * <p>Two other designs were measured and dropped (README, "Results"): a writer thread of its own
    * that overlapped the two fsyncs and sent the acknowledgments of a durable term right after the
    * first (until {@code 4ef784c}), and sending those acknowledgments from this thread, flushed,
-   * before the Raft-log write ({@code d6171ea}). Neither carried more puts at 64 clients in fsync
-   * mode, and with 1 ms links a put took the same 0.54 of optimized's time with 5 nodes either way;
-   * the thread cost a hand-off and a wait per iteration, the early flush a second wake-up of the
-   * network threads.
+   * before the Raft-log write ({@code d6171ea}). None of the three measured clearly better than the
+   * others at 64 clients in fsync mode (medians of 0.81 to 0.92 of optimized's puts over three to
+   * nine pairs each, single pairs 0.65 to 1.27), and with 1 ms links a put took the same 0.54 of
+   * optimized's time with 5 nodes with early or late acknowledgments; this one has no hand-off to
+   * another thread and one flush per iteration.
    */
   private void writeDurabilityLog() throws IOException {
     if (fastPath == null) {
