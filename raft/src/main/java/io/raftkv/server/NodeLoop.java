@@ -413,17 +413,10 @@ public final class NodeLoop implements AutoCloseable {
       return;
     }
     List<NilextEntry> batch = fastPath.takeToPersist();
-    long fence = fastPath.takeFence();
-    if (batch.isEmpty() && fence <= 0) {
-      return;
-    }
-    writeDurable(batch, fence);
-  }
-
-  private void writeDurable(List<NilextEntry> batch, long fence) throws IOException {
     if (!batch.isEmpty()) {
       durabilityStore.append(batch);
     }
+    long fence = fastPath.takeFence();
     if (fence > 0) {
       durabilityStore.fence(fence);
     }
