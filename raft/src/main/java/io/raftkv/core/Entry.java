@@ -35,7 +35,12 @@ public record Entry(long term, long index, EntryType type, byte[] data) {
 
   /** Approximate size on the wire, used for byte limits on AppendEntries. */
   public int sizeBytes() {
-    return data.length + 24;
+    return sizeBytes(data.length);
+  }
+
+  /** {@link #sizeBytes()} of an entry with {@code dataLength} bytes of data. */
+  public static int sizeBytes(int dataLength) {
+    return dataLength + 24;
   }
 
   @Override

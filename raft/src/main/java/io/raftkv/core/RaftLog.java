@@ -7,12 +7,22 @@ import java.util.List;
  * The in-memory view of a node's log, with what of it has been handed to the caller for persisting
  * and what is known to be durable.
  *
+ * <p>The entries are kept as bytes in {@link EntryPages}, so that a long log is not a mass of small
+ * objects for the collector to copy; the last {@link #RECENT} entries are also kept as objects, in
+ * a ring, since replication, persisting and applying read them again within milliseconds.
+ *
  * <p>Invariants: indices are contiguous from 1 to {@link #lastIndex()}; {@code stableIndex <=
  * handedIndex <= lastIndex}; only entries above {@code stableIndex} can be replaced by a
- * conflicting suffix (Raft 5.3), and callers never truncate at or below the commit index.
+ * conflicting suffix (Raft 5.3), and callers never truncate at or below the commit index; a ring
+ * slot is used only if it holds the entry of the asked index (appending index {@code i} overwrites
+ * slot {@code i mod RECENT}, and indices above {@link #lastIndex()} are never looked up).
  */
 final class RaftLog {
-  private final ArrayList<Entry> entries = new ArrayList<>();
+  /** Entries kept as objects as well as bytes: the newest ones, by index modulo this power of 2. */
+  static final int RECENT = 1024;
+
+  private final EntryPages entries = new EntryPages();
+  private final Entry[] recent = new Entry[RECENT];
 
   /** Highest index the caller has confirmed durable. */
   private long stableIndex;
@@ -28,7 +38,7 @@ final class RaftLog {
         throw new IllegalArgumentException(
             "restored log is not contiguous: expected index " + expect + ", got " + e.index());
       }
-      entries.add(e);
+      entries.append(e);
       expect++;
     }
     stableIndex = lastIndex();
@@ -36,7 +46,7 @@ final class RaftLog {
   }
 
   long lastIndex() {
-    return entries.size();
+    return entries.lastIndex();
   }
 
   long lastTerm() {
@@ -51,14 +61,15 @@ final class RaftLog {
     if (index < 0 || index > lastIndex()) {
       return -1;
     }
-    return entries.get((int) (index - 1)).term();
+    return entries.term(index);
   }
 
   Entry entry(long index) {
     if (index < 1 || index > lastIndex()) {
       return null;
     }
-    return entries.get((int) (index - 1));
+    Entry cached = recent[(int) (index & (RECENT - 1))];
+    return cached != null && cached.index() == index ? cached : entries.get(index);
   }
 
   boolean matchTerm(long index, long term) {
@@ -75,7 +86,8 @@ final class RaftLog {
     if (e.index() != lastIndex() + 1) {
       throw new IllegalStateException("append at " + e.index() + " after " + lastIndex());
     }
-    entries.add(e);
+    entries.append(e);
+    recent[(int) (e.index() & (RECENT - 1))] = e;
   }
 
   /** Removes the entry at {@code index} and every entry after it (a conflicting suffix). */
@@ -83,7 +95,7 @@ final class RaftLog {
     if (index < 1 || index > lastIndex()) {
       throw new IllegalArgumentException("truncate at " + index + " of " + lastIndex());
     }
-    entries.subList((int) (index - 1), entries.size()).clear();
+    entries.truncateFrom(index);
     stableIndex = Math.min(stableIndex, index - 1);
     handedIndex = Math.min(handedIndex, index - 1);
   }
@@ -93,12 +105,11 @@ final class RaftLog {
     List<Entry> out = new ArrayList<>();
     long bytes = 0;
     for (long i = from; i <= Math.min(to, lastIndex()) && out.size() < maxCount; i++) {
-      Entry e = entries.get((int) (i - 1));
-      bytes += e.sizeBytes();
+      bytes += Entry.sizeBytes(entries.dataLength(i));
       if (!out.isEmpty() && bytes > maxBytes) {
         break;
       }
-      out.add(e);
+      out.add(entry(i));
     }
     return out;
   }
@@ -128,7 +139,10 @@ final class RaftLog {
 
   /** Entries not yet handed out for persisting; marks them handed out. */
   List<Entry> takeUnpersisted() {
-    List<Entry> out = new ArrayList<>(entries.subList((int) handedIndex, entries.size()));
+    List<Entry> out = new ArrayList<>((int) (lastIndex() - handedIndex));
+    for (long i = handedIndex + 1; i <= lastIndex(); i++) {
+      out.add(entry(i));
+    }
     handedIndex = lastIndex();
     return out;
   }

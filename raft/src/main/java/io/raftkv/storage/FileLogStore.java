@@ -3,11 +3,13 @@ package io.raftkv.storage;
 import io.raftkv.core.Entry;
 import io.raftkv.core.HardState;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,9 +42,13 @@ import java.util.TreeMap;
  * an index gap or disorder, a corrupt hard state file) throws {@link CorruptLogException} naming
  * the file and byte offset: acknowledged entries may be lost, so the node must not start.
  *
- * <p>Invariants: the in-memory copy of the log equals the records in the segments; segments are
- * contiguous and named by their first index; after a failed write the store refuses further writes,
- * since the disk may no longer match memory (after a failed fsync, nothing is known).
+ * <p>The store keeps no copy of the entries in memory, only each record's offset: {@link
+ * #entries()} reads them back from the segments (the node does so once, when it starts, and keeps
+ * its own copy).
+ *
+ * <p>Invariants: segments are contiguous and named by their first index, and {@link #lastIndex()}
+ * is the last one's last record; after a failed write the store refuses further writes, since the
+ * disk may no longer match memory (after a failed fsync, nothing is known).
  */
 public final class FileLogStore implements LogStore {
   /** Default size past which a new segment is started. */
@@ -55,8 +61,8 @@ public final class FileLogStore implements LogStore {
   private final long segmentBytes;
   private final DirectoryLock lock;
   private final HardStateFile hardStateFile;
-  private final StoredEntries entries;
   private final List<SegmentFile> segments;
+  private long lastIndex;
   private HardState hardState;
   private long syncCount;
   private long forceCount;
@@ -70,7 +76,6 @@ public final class FileLogStore implements LogStore {
       DirectoryLock lock,
       HardStateFile hardStateFile,
       HardState hardState,
-      StoredEntries entries,
       List<SegmentFile> segments) {
     this.dir = dir;
     this.mode = mode;
@@ -78,8 +83,8 @@ public final class FileLogStore implements LogStore {
     this.lock = lock;
     this.hardStateFile = hardStateFile;
     this.hardState = hardState;
-    this.entries = entries;
     this.segments = segments;
+    this.lastIndex = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).lastIndex();
   }
 
   /** Opens {@code dir} with segments of {@link #DEFAULT_SEGMENT_BYTES}. */
@@ -109,10 +114,8 @@ public final class FileLogStore implements LogStore {
     try {
       HardStateFile hardStateFile = new HardStateFile(dir, mode == Durability.FSYNC);
       HardState hardState = hardStateFile.read();
-      StoredEntries entries = new StoredEntries();
-      recoverSegments(dir, entries, segments);
-      return new FileLogStore(
-          dir, mode, segmentBytes, lock, hardStateFile, hardState, entries, segments);
+      recoverSegments(dir, segments);
+      return new FileLogStore(dir, mode, segmentBytes, lock, hardStateFile, hardState, segments);
     } catch (IOException | RuntimeException e) {
       for (SegmentFile s : segments) {
         s.close();
@@ -122,8 +125,7 @@ public final class FileLogStore implements LogStore {
     }
   }
 
-  private static void recoverSegments(Path dir, StoredEntries entries, List<SegmentFile> segments)
-      throws IOException {
+  private static void recoverSegments(Path dir, List<SegmentFile> segments) throws IOException {
     TreeMap<Long, Path> byFirstIndex = new TreeMap<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "log-*.seg")) {
       for (Path p : files) {
@@ -134,18 +136,21 @@ public final class FileLogStore implements LogStore {
       }
     }
     Long last = byFirstIndex.isEmpty() ? null : byFirstIndex.lastKey();
+    long lastIndex = 0;
     for (Map.Entry<Long, Path> e : byFirstIndex.entrySet()) {
-      if (e.getKey() != entries.lastIndex() + 1) {
+      if (e.getKey() != lastIndex + 1) {
         throw new CorruptLogException(
             e.getValue(),
             0,
             "segment starts at index "
                 + e.getKey()
                 + " but the log before it ends at "
-                + entries.lastIndex()
+                + lastIndex
                 + " (missing or extra segment)");
       }
-      segments.add(SegmentFile.recover(e.getValue(), e.getKey(), e.getKey().equals(last), entries));
+      SegmentFile segment = SegmentFile.recover(e.getValue(), e.getKey(), e.getKey().equals(last));
+      segments.add(segment);
+      lastIndex = segment.lastIndex();
     }
   }
 
@@ -154,14 +159,30 @@ public final class FileLogStore implements LogStore {
     return hardState;
   }
 
+  /**
+   * The stored log, read back from the segment files (checked again record by record).
+   *
+   * @throws UncheckedIOException if a read fails or a record no longer checks out
+   */
   @Override
   public List<Entry> entries() {
-    return entries.snapshot();
+    if (closed) {
+      throw new IllegalStateException("log store " + dir + " is closed");
+    }
+    List<Entry> out = new ArrayList<>((int) Math.min(lastIndex, Integer.MAX_VALUE - 8));
+    try {
+      for (SegmentFile s : segments) {
+        s.readEntries(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the log back from " + dir, e);
+    }
+    return Collections.unmodifiableList(out);
   }
 
   @Override
   public long lastIndex() {
-    return entries.lastIndex();
+    return lastIndex;
   }
 
   /**
@@ -197,7 +218,7 @@ public final class FileLogStore implements LogStore {
       throw new IllegalStateException(
           "log store " + dir + " failed earlier and must be reopened", failure);
     }
-    long replaceFrom = entries.checkAppend(batch);
+    long replaceFrom = StoredEntries.checkAppend(lastIndex, batch);
     boolean writeHardState = hs != null && !hs.equals(hardState);
     if (!writeHardState && batch.isEmpty()) {
       return;
@@ -244,7 +265,7 @@ public final class FileLogStore implements LogStore {
       active.force();
       forceCount++;
     }
-    entries.append(batch);
+    lastIndex = batch.get(batch.size() - 1).index();
   }
 
   /**
@@ -272,7 +293,7 @@ public final class FileLogStore implements LogStore {
       HardStateFile.forceDirectory(dir);
       forceCount++;
     }
-    entries.truncateFrom(index);
+    lastIndex = index - 1;
   }
 
   /** Segment files in index order; for tests and diagnostics. */

@@ -24,7 +24,10 @@ public interface LogStore extends AutoCloseable {
   /** The stored hard state; {@link HardState#INITIAL} if none was ever persisted. */
   HardState hardState();
 
-  /** The stored log, index 1 first; an immutable snapshot, read from memory (no disk I/O). */
+  /**
+   * The stored log, index 1 first, as an immutable list. The file store reads it back from disk
+   * (callers read it once, at start); the memory store builds it from its bytes.
+   */
   List<Entry> entries();
 
   /**

@@ -8,7 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
  * records (see {@link RecordCodec}) for contiguous indices starting at its first index.
  *
  * <p>Invariants: {@link #size()} is the file's length and the end of its last valid record; the
- * byte offset of every record is kept, so the log can be truncated at any index without reading the
- * file again.
+ * byte offset of every record is kept (in a {@code long} array, not as objects, since a segment
+ * holds up to millions of records), so the log can be truncated at any index without reading the
+ * file again. The entries themselves are not kept in memory: {@link #readEntries} reads them back.
  */
 final class SegmentFile implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(SegmentFile.class.getName());
@@ -29,16 +30,18 @@ final class SegmentFile implements AutoCloseable {
   private final Path path;
   private final long firstIndex;
   private final FileChannel channel;
-  private final List<Long> offsets;
+  private long[] offsets;
+  private int count;
   private long size;
 
   private SegmentFile(
-      Path path, long firstIndex, FileChannel channel, long size, List<Long> offsets) {
+      Path path, long firstIndex, FileChannel channel, long size, long[] offsets, int count) {
     this.path = path;
     this.firstIndex = firstIndex;
     this.channel = channel;
     this.size = size;
     this.offsets = offsets;
+    this.count = count;
   }
 
   static String fileName(long firstIndex) {
@@ -64,22 +67,22 @@ final class SegmentFile implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(
             path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    return new SegmentFile(path, firstIndex, channel, 0, new ArrayList<>());
+    return new SegmentFile(path, firstIndex, channel, 0, new long[64], 0);
   }
 
   /**
-   * Opens an existing segment and reads every record into {@code sink}.
+   * Opens an existing segment and checks every record.
    *
    * <p>If {@code last}, an invalid record with nothing valid after it is a torn tail: the file is
    * truncated there (and forced) and a warning names the file and offset. Any other invalid record,
    * or an index other than the next expected one, throws {@link CorruptLogException}.
    */
-  static SegmentFile recover(Path path, long firstIndex, boolean last, StoredEntries sink)
-      throws IOException {
+  static SegmentFile recover(Path path, long firstIndex, boolean last) throws IOException {
     FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
-      ByteBuffer buf = readAll(path, channel);
-      List<Long> offsets = new ArrayList<>();
+      ByteBuffer buf = readAll(path, channel, channel.size());
+      long[] offsets = new long[64];
+      int count = 0;
       int pos = 0;
       long expect = firstIndex;
       while (pos < buf.limit()) {
@@ -91,8 +94,10 @@ final class SegmentFile implements AutoCloseable {
                 pos,
                 "expected index " + expect + " but found " + d.entry().index() + " (gap or order)");
           }
-          sink.addRecovered(d.entry());
-          offsets.add((long) pos);
+          if (count == offsets.length) {
+            offsets = Arrays.copyOf(offsets, count * 2);
+          }
+          offsets[count++] = pos;
           pos += d.size();
           expect++;
           continue;
@@ -119,15 +124,15 @@ final class SegmentFile implements AutoCloseable {
         channel.force(false);
         break;
       }
-      return new SegmentFile(path, firstIndex, channel, pos, offsets);
+      return new SegmentFile(path, firstIndex, channel, pos, offsets, count);
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
     }
   }
 
-  private static ByteBuffer readAll(Path path, FileChannel channel) throws IOException {
-    long length = channel.size();
+  private static ByteBuffer readAll(Path path, FileChannel channel, long length)
+      throws IOException {
     if (length > Integer.MAX_VALUE - 8) {
       throw new CorruptLogException(path, 0, "segment of " + length + " bytes is too large");
     }
@@ -150,7 +155,24 @@ final class SegmentFile implements AutoCloseable {
 
   /** Index of the last record; {@code firstIndex() - 1} if the segment is empty. */
   long lastIndex() {
-    return firstIndex + offsets.size() - 1;
+    return firstIndex + count - 1;
+  }
+
+  /**
+   * Reads every record of this segment back from the file and adds its entry to {@code out}.
+   *
+   * @throws CorruptLogException if a record that was valid when written or recovered no longer is
+   */
+  void readEntries(List<Entry> out) throws IOException {
+    ByteBuffer buf = readAll(path, channel, size);
+    for (int i = 0; i < count; i++) {
+      RecordCodec.Decoded d = RecordCodec.decode(buf, (int) offsets[i]);
+      if (d.status() != RecordCodec.Status.VALID || d.entry().index() != firstIndex + i) {
+        throw new CorruptLogException(
+            path, offsets[i], "record of index " + (firstIndex + i) + " reads back invalid");
+      }
+      out.add(d.entry());
+    }
   }
 
   long size() {
@@ -172,7 +194,10 @@ final class SegmentFile implements AutoCloseable {
     }
     long offset = start;
     for (Entry e : batch) {
-      offsets.add(offset);
+      if (count == offsets.length) {
+        offsets = Arrays.copyOf(offsets, count * 2);
+      }
+      offsets[count++] = offset;
       offset += RecordCodec.encodedSize(e);
     }
     size = offset;
@@ -184,9 +209,9 @@ final class SegmentFile implements AutoCloseable {
       throw new IllegalArgumentException(path + " cannot be truncated at index " + index);
     }
     int keep = (int) (index - firstIndex);
-    long offset = offsets.get(keep);
+    long offset = offsets[keep];
     channel.truncate(offset);
-    offsets.subList(keep, offsets.size()).clear();
+    count = keep;
     size = offset;
   }
 

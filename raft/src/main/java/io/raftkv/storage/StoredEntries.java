@@ -1,22 +1,22 @@
 package io.raftkv.storage;
 
 import io.raftkv.core.Entry;
-import java.util.ArrayList;
+import io.raftkv.core.EntryPages;
 import java.util.List;
 
 /**
- * The in-memory copy of a stored log, shared by both stores. Invariant: entry {@code i} sits at
- * position {@code i - 1}; indices are contiguous from 1 (there is no compaction yet).
+ * The memory store's copy of its log, kept as bytes ({@link EntryPages}), and the append rule both
+ * stores check. Invariant: indices are contiguous from 1 (there is no compaction yet).
  */
 final class StoredEntries {
-  private final ArrayList<Entry> entries = new ArrayList<>();
+  private final EntryPages entries = new EntryPages();
 
   long lastIndex() {
-    return entries.size();
+    return entries.lastIndex();
   }
 
   List<Entry> snapshot() {
-    return List.copyOf(entries);
+    return List.copyOf(entries.get(1, lastIndex()));
   }
 
   /**
@@ -24,13 +24,18 @@ final class StoredEntries {
    * lastIndex() + 1}. Returns the index of the first entry it replaces, or 0 if it replaces none.
    */
   long checkAppend(List<Entry> batch) {
+    return checkAppend(lastIndex(), batch);
+  }
+
+  /** {@link #checkAppend(List)} for a log that ends at {@code lastIndex}. */
+  static long checkAppend(long lastIndex, List<Entry> batch) {
     if (batch.isEmpty()) {
       return 0;
     }
     long first = batch.get(0).index();
-    if (first > lastIndex() + 1) {
+    if (first > lastIndex + 1) {
       throw new IllegalArgumentException(
-          "entries start at index " + first + " but the log ends at " + lastIndex() + ": a gap");
+          "entries start at index " + first + " but the log ends at " + lastIndex + ": a gap");
     }
     for (int i = 1; i < batch.size(); i++) {
       if (batch.get(i).index() != first + i) {
@@ -41,7 +46,7 @@ final class StoredEntries {
                 + (first + i - 1));
       }
     }
-    return first <= lastIndex() ? first : 0;
+    return first <= lastIndex ? first : 0;
   }
 
   /** Appends a batch that passed {@link #checkAppend}, dropping the entries it replaces. */
@@ -50,18 +55,15 @@ final class StoredEntries {
       return;
     }
     truncateFrom(batch.get(0).index());
-    entries.addAll(batch);
+    for (Entry e : batch) {
+      entries.append(e);
+    }
   }
 
   /** Drops the entry at {@code index} and every later one. */
   void truncateFrom(long index) {
     if (index <= lastIndex()) {
-      entries.subList((int) (index - 1), entries.size()).clear();
+      entries.truncateFrom(index);
     }
-  }
-
-  /** Adds one entry recovered from disk; the caller has checked its index. */
-  void addRecovered(Entry e) {
-    entries.add(e);
   }
 }
