@@ -10,11 +10,12 @@ import java.util.List;
  * #get}.
  *
  * <p>Why: a node keeps its whole log in memory (there is no compaction yet), and a log of {@link
- * Entry} objects is a few objects per entry that every young collection copies until they are old
- * enough to be promoted. At tens of thousands of entries a second that copying made the nodes'
- * young pauses last tens of milliseconds, and any pause of any replica stalls the fast path, which
- * needs every replica of three. Pages past the collector's large-object size are allocated outside
- * the young generation and never copied; the entries built by {@link #get} die young.
+ * Entry} objects is a few objects per entry that every young collection copies, object by object,
+ * until they are old enough to be promoted. At tens of thousands of entries a second that copying
+ * made the nodes' young pauses last tens of milliseconds, and any pause of any replica stalls the
+ * fast path, which needs every replica of three. A page of up to {@link #MAX_PAGE_BYTES} holds
+ * about two thousand entries as one array, which a collection copies as one block; the entries
+ * built by {@link #get} die young.
  *
  * <p>Invariants: indices are contiguous from 1 to {@link #lastIndex()}; entry {@code i}'s bytes sit
  * at {@code location[i - 1]} (page number in the high 32 bits, offset in the low 32), in index
@@ -23,8 +24,12 @@ import java.util.List;
  * gets a page of its own size. Not safe for concurrent use.
  */
 public final class EntryPages {
-  /** The largest page; just under 1 MiB so that it fills whole 1 MiB heap regions. */
-  static final int MAX_PAGE_BYTES = (1 << 20) - 64;
+  /**
+   * The largest page: 256 KiB, below G1's large-object ("humongous") size for heaps of 1 GB and up.
+   * Pages of just under 1 MiB, each a humongous object of its own, measured slower in memory mode
+   * at 64 clients, where the heap fills fastest (README, "Results", tenth round).
+   */
+  static final int MAX_PAGE_BYTES = 1 << 18;
 
   private static final int FIRST_PAGE_BYTES = 4096;
   private static final int HEADER_BYTES = 5;
