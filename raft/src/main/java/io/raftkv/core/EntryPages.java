@@ -123,7 +123,7 @@ public final class EntryPages {
 
   private int newPage(int need) {
     int last = pages.isEmpty() ? FIRST_PAGE_BYTES / 2 : pages.get(pages.size() - 1).length;
-    int length = Math.max(need, Math.min(MAX_PAGE_BYTES, last * 2));
+    int length = (int) Math.max(need, Math.min(MAX_PAGE_BYTES, 2L * last));
     pages.add(new byte[length]);
     pageEnd = 0;
     return pages.size() - 1;
