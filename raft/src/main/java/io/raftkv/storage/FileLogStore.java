@@ -62,7 +62,6 @@ public final class FileLogStore implements LogStore {
   private final DirectoryLock lock;
   private final HardStateFile hardStateFile;
   private final List<SegmentFile> segments;
-  private long lastIndex;
   private HardState hardState;
   private long syncCount;
   private long forceCount;
@@ -84,7 +83,6 @@ public final class FileLogStore implements LogStore {
     this.hardStateFile = hardStateFile;
     this.hardState = hardState;
     this.segments = segments;
-    this.lastIndex = segments.isEmpty() ? 0 : segments.get(segments.size() - 1).lastIndex();
   }
 
   /** Opens {@code dir} with segments of {@link #DEFAULT_SEGMENT_BYTES}. */
@@ -169,7 +167,7 @@ public final class FileLogStore implements LogStore {
     if (closed) {
       throw new IllegalStateException("log store " + dir + " is closed");
     }
-    List<Entry> out = new ArrayList<>((int) Math.min(lastIndex, Integer.MAX_VALUE - 8));
+    List<Entry> out = new ArrayList<>((int) Math.min(lastIndex(), Integer.MAX_VALUE - 8));
     try {
       for (SegmentFile s : segments) {
         s.readEntries(out);
@@ -182,7 +180,7 @@ public final class FileLogStore implements LogStore {
 
   @Override
   public long lastIndex() {
-    return lastIndex;
+    return segments.isEmpty() ? 0 : segments.get(segments.size() - 1).lastIndex();
   }
 
   /**
@@ -218,7 +216,7 @@ public final class FileLogStore implements LogStore {
       throw new IllegalStateException(
           "log store " + dir + " failed earlier and must be reopened", failure);
     }
-    long replaceFrom = StoredEntries.checkAppend(lastIndex, batch);
+    long replaceFrom = StoredEntries.checkAppend(lastIndex(), batch);
     boolean writeHardState = hs != null && !hs.equals(hardState);
     if (!writeHardState && batch.isEmpty()) {
       return;
@@ -265,7 +263,6 @@ public final class FileLogStore implements LogStore {
       active.force();
       forceCount++;
     }
-    lastIndex = batch.get(batch.size() - 1).index();
   }
 
   /**
@@ -293,7 +290,6 @@ public final class FileLogStore implements LogStore {
       HardStateFile.forceDirectory(dir);
       forceCount++;
     }
-    lastIndex = index - 1;
   }
 
   /** Segment files in index order; for tests and diagnostics. */

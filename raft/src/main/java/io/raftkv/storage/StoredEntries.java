@@ -2,6 +2,7 @@ package io.raftkv.storage;
 
 import io.raftkv.core.Entry;
 import io.raftkv.core.EntryPages;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -16,7 +17,7 @@ final class StoredEntries {
   }
 
   List<Entry> snapshot() {
-    return List.copyOf(entries.get(1, lastIndex()));
+    return Collections.unmodifiableList(entries.get(1, lastIndex()));
   }
 
   /**
