@@ -20,6 +20,10 @@ import org.HdrHistogram.Histogram;
  * {@code compare}: for every configuration, a fresh local cluster of child JVMs, then a sweep of
  * client counts with {@link LoadRunner}, one point after the other on the same cluster; then the
  * comparison files ({@link ComparisonReport}) and plots ({@link Charts}) in the output directory.
+ * With {@code --repeat N} the whole list of configurations runs N times in turn (round 1: every
+ * configuration, then round 2, ...), so each round's clusters are measured minutes apart at most
+ * and can be compared as pairs ({@link RoundSummary}); the points of round k go to {@code
+ * <config>/r<k>/c<clients>}.
  */
 final class CompareCommand {
   static final String USAGE =
@@ -32,6 +36,9 @@ final class CompareCommand {
           "  --jvm-warmup-clients 16    clients of the JVM warm-up",
           "  --jvm-settle 60s           then warm up in 5 s steps, at most this long, until the",
           "                             JIT compilers of all JVMs use under 10% of a core (0s: off)",
+          "  --repeat 1                 rounds: run every configuration this many times, in turn,",
+          "                             each on a fresh cluster; the report adds medians and the",
+          "                             round-by-round throughput ratios to the first configuration",
           ClusterOptions.USAGE);
 
   /**
@@ -61,6 +68,7 @@ final class CompareCommand {
   private final Duration jvmWarmup;
   private final int jvmWarmupClients;
   private final Duration jvmSettle;
+  private final int repeat;
   private final PrintStream out;
 
   private CompareCommand(
@@ -69,12 +77,14 @@ final class CompareCommand {
       Duration jvmWarmup,
       int jvmWarmupClients,
       Duration jvmSettle,
+      int repeat,
       PrintStream out) {
     this.options = options;
     this.clients = clients;
     this.jvmWarmup = jvmWarmup;
     this.jvmWarmupClients = jvmWarmupClients;
     this.jvmSettle = jvmSettle;
+    this.repeat = repeat;
     this.out = out;
   }
 
@@ -84,6 +94,7 @@ final class CompareCommand {
     Duration[] jvmWarmup = {DEFAULT_JVM_WARMUP};
     int[] jvmWarmupClients = {DEFAULT_JVM_WARMUP_CLIENTS};
     Duration[] jvmSettle = {DEFAULT_JVM_SETTLE};
+    int[] repeat = {1};
     ClusterOptions options =
         ClusterOptions.parse(
             "compare",
@@ -98,6 +109,7 @@ final class CompareCommand {
                 case "--jvm-warmup-clients" ->
                     jvmWarmupClients[0] = LoadOptions.positiveInt(flag, value);
                 case "--jvm-settle" -> jvmSettle[0] = LoadOptions.parseDuration(flag, value, true);
+                case "--repeat" -> repeat[0] = LoadOptions.positiveInt(flag, value);
                 default -> {
                   return false;
                 }
@@ -105,7 +117,13 @@ final class CompareCommand {
               return true;
             });
     return new CompareCommand(
-        options, List.copyOf(clients), jvmWarmup[0], jvmWarmupClients[0], jvmSettle[0], out);
+        options,
+        List.copyOf(clients),
+        jvmWarmup[0],
+        jvmWarmupClients[0],
+        jvmSettle[0],
+        repeat[0],
+        out);
   }
 
   /** Parses {@code 1,4,16,64}: positive, distinct, in the order given. */
@@ -139,6 +157,10 @@ final class CompareCommand {
 
   Duration jvmSettle() {
     return jvmSettle;
+  }
+
+  int repeat() {
+    return repeat;
   }
 
   /**
@@ -254,15 +276,17 @@ final class CompareCommand {
   List<PointResult> run() throws IOException, InterruptedException {
     Path dir = options.out();
     LoadOptions load = options.load();
-    int total = options.configs().size() * clients.size();
+    int clusters = options.configs().size() * repeat;
+    int total = clusters * clients.size();
     long pointSeconds = load.warmup().toSeconds() + load.duration().toSeconds() + 1;
     out.printf(
         Locale.ROOT,
-        "compare: %d configurations x %d client counts = %d points of %d s + %d s warm-up,"
-            + " after %d s of JVM warm-up per configuration, durability %s, %d nodes; results in"
+        "compare: %d configurations x %d client counts%s = %d points of %d s + %d s warm-up,"
+            + " after %d s of JVM warm-up per cluster, durability %s, %d nodes; results in"
             + " %s%n",
         options.configs().size(),
         clients.size(),
+        repeat > 1 ? " x " + repeat + " rounds" : "",
         total,
         load.duration().toSeconds(),
         load.warmup().toSeconds(),
@@ -275,12 +299,18 @@ final class CompareCommand {
     int done = 0;
     List<PointResult> points = new ArrayList<>();
     Instant date = Instant.now();
-    for (int c = 0; c < options.configs().size(); c++) {
-      ClusterConfig config = options.configs().get(c);
+    for (int k = 0; k < clusters; k++) {
+      ClusterConfig config = options.configs().get(k % options.configs().size());
+      int round = k / options.configs().size() + 1;
+      Path configDir =
+          repeat > 1
+              ? dir.resolve(config.label()).resolve("r" + round)
+              : dir.resolve(config.label());
+      String historyName = repeat > 1 ? config.label() + "-r" + round : config.label();
       long t0 = System.nanoTime();
       try (LocalCluster cluster = LocalCluster.start(options.spec(config));
-          HistoryRecorder history = HistoryRecorder.openIn(options.history(), config.label())) {
-        cluster.keepLogsIn(dir.resolve(config.label()).resolve("logs"));
+          HistoryRecorder history = HistoryRecorder.openIn(options.history(), historyName)) {
+        cluster.keepLogsIn(configDir.resolve("logs"));
         cluster.awaitLeader(LEADER_TIMEOUT);
         warmUpJvms(cluster, config);
         startupNanos = Math.max(startupNanos, System.nanoTime() - t0);
@@ -289,17 +319,18 @@ final class CompareCommand {
           int leader = cluster.awaitLeader(LEADER_TIMEOUT);
           long left =
               (total - done) * pointSeconds
-                  + (options.configs().size() - c - 1) * (startupNanos / 1_000_000_000L + 6);
+                  + (clusters - k - 1) * (startupNanos / 1_000_000_000L + 6);
           out.printf(
               Locale.ROOT,
-              "== point %d of %d: %s, %d clients (leader node %d; about %s left)%n",
+              "== point %d of %d: %s%s, %d clients (leader node %d; about %s left)%n",
               done + 1,
               total,
               config.label(),
+              repeat > 1 ? " round " + round : "",
               n,
               leader,
               minutes(left));
-          Path pointDir = dir.resolve(config.label()).resolve(Charts.clientsTag(n));
+          Path pointDir = configDir.resolve(Charts.clientsTag(n));
           StatusProbe probe = new StatusProbe(cluster, options.nodes());
           LoadRunner runner =
               new LoadRunner(
@@ -314,6 +345,7 @@ final class CompareCommand {
               new PointResult(
                   config,
                   n,
+                  round,
                   o.info(),
                   o.results(),
                   probe.leader(leader),
@@ -345,7 +377,8 @@ final class CompareCommand {
             first.jdk(),
             first.cores(),
             first.gitCommit(),
-            date.toString());
+            date.toString(),
+            repeat);
     ComparisonReport.write(dir, meta, points);
     writePlots(dir, points, load.workload());
     out.print(ComparisonReport.markdown(meta, points));
@@ -357,7 +390,10 @@ final class CompareCommand {
     return points;
   }
 
-  /** The four kinds of plot; the per-client-count ones have one line per configuration. */
+  /**
+   * The four kinds of plot, with one line per configuration (per configuration and round when the
+   * comparison was repeated).
+   */
   static void writePlots(Path dir, List<PointResult> points, Workload workload) throws IOException {
     Map<String, List<double[]>> throughput = new LinkedHashMap<>();
     Map<String, List<double[]>> p99 = new LinkedHashMap<>();
@@ -367,8 +403,10 @@ final class CompareCommand {
     for (Op op : workload.ops()) {
       ops.add(op.label());
     }
+    boolean repeated = points.stream().anyMatch(p -> p.round() > 1);
     for (PointResult p : points) {
-      String label = p.config().label();
+      // Repeated: one line per cluster, each round's its own.
+      String label = repeated ? p.config().label() + " r" + p.round() : p.config().label();
       Histogram h = p.latency();
       throughput
           .computeIfAbsent(label, k -> new ArrayList<>())

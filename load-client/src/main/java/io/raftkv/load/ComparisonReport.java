@@ -31,13 +31,14 @@ public final class ComparisonReport {
       String jdk,
       int cores,
       String gitCommit,
-      String date) {}
+      String date,
+      int rounds) {}
 
   static final String CSV_HEADER =
       "config,variant,settings,flags,durability,nodes,clients,duration_s,count,errors,throughput,"
           + "p50_us,p90_us,p99_us,p99_9_us,max_us,leader,fsyncs,committed_entries,fsyncs_per_entry,"
           + "durability_fsyncs,durability_fsyncs_per_entry,fast_path_attempts,fast_path_completed,fast_path_bypassed,"
-          + "jit_ms,jit_core_percent,cpu_ms,cpu_node_ms,cpu_us_per_op,gc_node_ms,gc_node_max_ms";
+          + "jit_ms,jit_core_percent,cpu_ms,cpu_node_ms,cpu_us_per_op,gc_node_ms,gc_node_max_ms,round";
 
   private ComparisonReport() {}
 
@@ -65,7 +66,8 @@ public final class ComparisonReport {
     Report.field(sb, 4, "jdk", Report.quote(meta.jdk()), true);
     Report.field(sb, 4, "cores", Integer.toString(meta.cores()), true);
     Report.field(sb, 4, "git_commit", Report.quote(meta.gitCommit()), true);
-    Report.field(sb, 4, "date", Report.quote(meta.date()), false);
+    Report.field(sb, 4, "date", Report.quote(meta.date()), true);
+    Report.field(sb, 4, "rounds", Integer.toString(meta.rounds()), false);
     sb.append("  },\n  \"points\": [\n");
     for (int i = 0; i < points.size(); i++) {
       PointResult p = points.get(i);
@@ -76,6 +78,7 @@ public final class ComparisonReport {
       Report.field(sb, 6, "settings", Report.quote(p.config().settingsText()), true);
       Report.field(sb, 6, "flags", Report.quote(p.config().flagsText()), true);
       Report.field(sb, 6, "clients", Integer.toString(p.clients()), true);
+      Report.field(sb, 6, "round", Integer.toString(p.round()), true);
       Report.field(sb, 6, "measured_s", Report.num(p.info().measuredSeconds()), true);
       Report.field(sb, 6, "count", Long.toString(p.count()), true);
       Report.field(sb, 6, "errors", Long.toString(p.errors()), true);
@@ -124,11 +127,51 @@ public final class ComparisonReport {
       sb.append("      \"jit\": ").append(jitJson(p.jit())).append(",\n");
       sb.append("      \"cpu\": ").append(cpuJson(p)).append(",\n");
       sb.append("      \"gc\": ").append(gcJson(p.gc())).append(",\n");
-      Report.field(sb, 6, "dir", Report.quote(relative(p)), false);
+      Report.field(sb, 6, "dir", Report.quote(relative(p, meta.rounds())), false);
       sb.append("    }").append(i + 1 < points.size() ? ",\n" : "\n");
     }
-    sb.append("  ]\n}\n");
+    sb.append("  ]");
+    if (meta.rounds() > 1) {
+      sb.append(",\n  \"over_rounds\": ").append(roundsJson(RoundSummary.of(points)));
+    }
+    sb.append("\n}\n");
     return sb.toString();
+  }
+
+  /** The per-configuration figures over every round ({@link RoundSummary}) as a JSON array. */
+  static String roundsJson(RoundSummary summary) {
+    StringBuilder sb = new StringBuilder("[\n");
+    List<RoundSummary.Row> rows = summary.rows();
+    for (int i = 0; i < rows.size(); i++) {
+      RoundSummary.Row r = rows.get(i);
+      sb.append("    {\n");
+      Report.field(sb, 6, "config", Report.quote(r.config().label()), true);
+      Report.field(sb, 6, "clients", Integer.toString(r.clients()), true);
+      Report.field(sb, 6, "rounds", Integer.toString(r.measuredRounds()), true);
+      Report.field(sb, 6, "throughput", numArray(r.throughputs()), true);
+      Report.field(sb, 6, "throughput_median", numOrNull(r.medianThroughput()), true);
+      Report.field(sb, 6, "throughput_min", numOrNull(r.minThroughput()), true);
+      Report.field(sb, 6, "throughput_max", numOrNull(r.maxThroughput()), true);
+      Report.field(
+          sb, 6, "p50_us_median", numOrNull(RoundSummary.median(r.p50Millis()) * 1000), true);
+      Report.field(
+          sb, 6, "p99_us_median", numOrNull(RoundSummary.median(r.p99Millis()) * 1000), true);
+      Report.field(
+          sb, 6, "cpu_us_per_op_median", numOrNull(RoundSummary.median(r.cpuMicrosPerOp())), true);
+      Report.field(sb, 6, "ratio_to", Report.quote(summary.baseline().label()), true);
+      Report.field(sb, 6, "ratios", numArray(r.ratios()), true);
+      Report.field(sb, 6, "ratio_median", numOrNull(r.medianRatio()), false);
+      sb.append("    }").append(i + 1 < rows.size() ? ",\n" : "\n");
+    }
+    return sb.append("  ]").toString();
+  }
+
+  private static String numArray(double[] values) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < values.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(numOrNull(values[i]));
+    }
+    return sb.append(']').toString();
   }
 
   /** The JIT window as a JSON object, or null when it was not probed. */
@@ -187,8 +230,8 @@ public final class ComparisonReport {
   }
 
   /** The point's directory relative to the run directory: {@code <config>/c<clients>}. */
-  static String relative(PointResult p) {
-    return p.config().label() + "/c" + p.clients();
+  static String relative(PointResult p, int rounds) {
+    return p.config().label() + (rounds > 1 ? "/r" + p.round() : "") + "/c" + p.clients();
   }
 
   static String csv(Meta meta, List<PointResult> points) {
@@ -232,7 +275,8 @@ public final class ComparisonReport {
               p.cpu().known() ? Long.toString(p.cpu().nodeTotalMillis()) : "",
               Double.isNaN(p.cpuMicrosPerOp()) ? "" : Report.num(p.cpuMicrosPerOp()),
               p.gc().known() ? Long.toString(p.gc().nodeTotalMillis()) : "",
-              p.gc().maxNodeMillis() >= 0 ? Long.toString(p.gc().maxNodeMillis()) : ""));
+              p.gc().maxNodeMillis() >= 0 ? Long.toString(p.gc().maxNodeMillis()) : "",
+              Integer.toString(p.round())));
       sb.append('\n');
     }
     return sb.toString();
@@ -291,9 +335,16 @@ public final class ComparisonReport {
             + " garbage-collection pauses of the node JVMs during the measured window, all nodes"
             + " together (a paused node answers nothing; the fast path on three nodes waits for"
             + " every node).\n\n");
-    sb.append("| config | flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
+    boolean repeated = meta.rounds() > 1;
+    if (repeated) {
+      sb.append(roundsMarkdown(RoundSummary.of(points)));
+      sb.append("\n## Every point\n\n");
+    }
+    sb.append(repeated ? "| config | round |" : "| config |")
+        .append(" flags | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms | errors |")
         .append(" fsyncs/entry | dlog fsyncs/entry | fast path | JIT % | CPU us/op | GC ms |\n");
-    sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    sb.append(repeated ? "|---|---:|" : "|---|")
+        .append("---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (PointResult p : points) {
       Histogram h = p.latency();
       double f = p.leader().fsyncsPerEntry();
@@ -303,7 +354,7 @@ public final class ComparisonReport {
               Locale.ROOT,
               "| %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.3f | %d | %s | %s | %s | %s | %s | %s"
                   + " |%n",
-              p.config().label(),
+              repeated ? p.config().label() + " | " + p.round() : p.config().label(),
               p.config().settingsText().isEmpty()
                   ? p.config().variant()
                   : p.config().variant() + " + " + p.config().settingsText(),
@@ -328,6 +379,59 @@ public final class ComparisonReport {
             + " `latency-percentiles-c<N>.png` and `throughput-over-time-c<N>.png` per client"
             + " count. Raw data per point in `<config>/c<clients>/`.\n");
     return sb.toString();
+  }
+
+  /**
+   * The table of a repeated comparison: per configuration and client count, the median, lowest and
+   * highest throughput over the rounds, median latencies and CPU, and the throughput ratios to the
+   * baseline round by round with their median.
+   */
+  static String roundsMarkdown(RoundSummary summary) {
+    String base = summary.baseline().label();
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "## Over %d rounds%n%n"
+                + "Each round ran every configuration once, in the order given, each on a fresh"
+                + " cluster. Ratio: a configuration's throughput divided by that of `%s` at the"
+                + " same client count in the same round (clusters measured minutes apart on a"
+                + " shared machine can differ by more than the variants do; the median ratio is"
+                + " the figure to quote). Latencies and CPU: medians over the rounds.%n%n",
+            summary.rounds(),
+            base));
+    sb.append("| config | clients | rounds | median ops/s | min ops/s | max ops/s |")
+        .append(" p50 ms | p99 ms | CPU us/op | ratio to ")
+        .append(base)
+        .append(", by round | median ratio |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+    for (RoundSummary.Row r : summary.rows()) {
+      StringBuilder ratios = new StringBuilder();
+      for (double v : r.ratios()) {
+        ratios.append(ratios.length() == 0 ? "" : ", ").append(fixed(v, "%.2f"));
+      }
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              r.config().label(),
+              r.clients(),
+              r.measuredRounds(),
+              fixed(r.medianThroughput(), "%.0f"),
+              fixed(r.minThroughput(), "%.0f"),
+              fixed(r.maxThroughput(), "%.0f"),
+              fixed(RoundSummary.median(r.p50Millis()), "%.3f"),
+              fixed(RoundSummary.median(r.p99Millis()), "%.3f"),
+              fixed(RoundSummary.median(r.cpuMicrosPerOp()), "%.0f"),
+              ratios,
+              fixed(r.medianRatio(), "%.2f")));
+    }
+    return sb.toString();
+  }
+
+  /** {@code value} in {@code format}, or "-" for {@code NaN}. */
+  private static String fixed(double value, String format) {
+    return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
   }
 
   static double maxMicros(Histogram h) {

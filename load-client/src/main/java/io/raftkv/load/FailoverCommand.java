@@ -163,6 +163,7 @@ final class FailoverCommand {
             new PointResult(
                 config,
                 clients,
+                1,
                 outcome.info(),
                 outcome.results(),
                 LeaderWindow.missing(leader, "the leader was killed during the window"),

@@ -9,6 +9,8 @@ import org.HdrHistogram.Histogram;
  * One measured point of a comparison: a configuration at a client count, its per-operation results
  * and the leader's counters over the measured window.
  *
+ * @param round which repetition of the configuration this point belongs to, from 1 ({@code compare
+ *     --repeat}; always 1 without it)
  * @param fastPath the client's fast-path counters over the measured window, or null when the fast
  *     path was off
  * @param jit JIT compilation of every JVM during the measured window ({@link
@@ -22,6 +24,7 @@ import org.HdrHistogram.Histogram;
 public record PointResult(
     ClusterConfig config,
     int clients,
+    int round,
     RunInfo info,
     List<OpResult> results,
     LeaderWindow leader,
@@ -30,6 +33,12 @@ public record PointResult(
     JvmTimeWindow cpu,
     JvmTimeWindow gc,
     Path dir) {
+
+  public PointResult {
+    if (round < 1) {
+      throw new IllegalArgumentException("round must be at least 1: " + round);
+    }
+  }
 
   /** Successful measured operations, all types. */
   public long count() {

@@ -183,6 +183,20 @@ class ClusterOptionsTest {
             new String[] {"--jvm-warmup-clients", "0"})) {
       assertThrows(UsageException.class, () -> compare(args), String.join(" ", args));
     }
+  }
+
+  @Test
+  void repeatIsOneByDefaultAndMustBePositive() throws UsageException {
+    assertEquals(1, compare().repeat());
+    assertEquals(5, compare("--repeat", "5").repeat());
+    for (String[] args :
+        List.of(
+            new String[] {"--repeat", "0"},
+            new String[] {"--repeat", "-2"},
+            new String[] {"--repeat", "twice"},
+            new String[] {"--repeat"})) {
+      assertThrows(UsageException.class, () -> compare(args), String.join(" ", args));
+    }
     // The warm-up belongs to compare; failover has no such flag.
     assertThrows(
         UsageException.class,

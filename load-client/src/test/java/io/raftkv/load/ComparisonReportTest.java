@@ -23,6 +23,10 @@ class ComparisonReportTest {
       new ClusterConfig("vanilla+batching", "vanilla", Map.of("batching", "true"));
 
   static ComparisonReport.Meta meta() {
+    return meta(1);
+  }
+
+  static ComparisonReport.Meta meta(int rounds) {
     return new ComparisonReport.Meta(
         "compare",
         "fsync",
@@ -38,7 +42,8 @@ class ComparisonReportTest {
         "jdk",
         2,
         "abc",
-        "2026-01-01");
+        "2026-01-01",
+        rounds);
   }
 
   /** Put latencies 1..1000 us, get 10..2009 us, 2 no_quorum errors on put; 2 s measured. */
@@ -63,6 +68,7 @@ class ComparisonReportTest {
     return new PointResult(
         config,
         clients,
+        1,
         ReportTest.info(2.0),
         results,
         leader,
@@ -181,15 +187,65 @@ class ComparisonReportTest {
       assertEquals(columns, unquoted.split(",", -1).length, line);
     }
     assertTrue(lines.get(1).startsWith("vanilla,vanilla,,"));
-    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500" + ",".repeat(12)), lines.get(1));
-    assertTrue(lines.get(2).endsWith(",2,,,,,,200,150,50" + ",".repeat(7)), lines.get(2));
+    assertTrue(lines.get(1).endsWith(",1,1500,3000,0.500" + ",".repeat(13) + "1"), lines.get(1));
+    assertTrue(lines.get(2).endsWith(",2,,,,,,200,150,50" + ",".repeat(8) + "1"), lines.get(2));
     assertTrue(
         lines
             .get(3)
-            .endsWith(",3,30,3000,0.010,120,0.040,200,150,50,1000,50.000,2400,1800,800.000,65,40"),
+            .endsWith(
+                ",3,30,3000,0.010,120,0.040,200,150,50,1000,50.000,2400,1800,800.000,65,40,1"),
         lines.get(3));
     assertEquals("\"a,b\"", ComparisonReport.csvText("a,b"));
     assertEquals("\"say \"\"hi\"\"\"", ComparisonReport.csvText("say \"hi\""));
+  }
+
+  @Test
+  void aRepeatedComparisonReportsMediansAndRatiosRoundByRound() throws IOException {
+    // 3000 operations each: 1500/s over 2 s, 1000/s over 3 s, 3000/s over 1 s.
+    List<PointResult> points =
+        List.of(
+            RoundSummaryTest.point(VANILLA, 1, 1, 2.0),
+            RoundSummaryTest.point(BATCHING, 1, 1, 1.0),
+            RoundSummaryTest.point(VANILLA, 1, 2, 3.0),
+            RoundSummaryTest.point(BATCHING, 1, 2, 2.0));
+    ComparisonReport.write(dir, meta(2), points);
+    String md = Files.readString(dir.resolve("report.md"));
+    assertTrue(md.contains("## Over 2 rounds"), md);
+    // Batching: 3000 then 1500 ops/s against 1500 then 1000: ratios 2.00 and 1.50, median 1.75.
+    assertTrue(md.contains("| vanilla+batching | 1 | 2 | 2250 | 1500 | 3000 |"), md);
+    assertTrue(md.contains("| 2.00, 1.50 | 1.75 |"), md);
+    assertTrue(md.contains("| vanilla | 1 | 2 | 1250 | 1000 | 1500 |"), md);
+    assertTrue(md.contains("| 1.00, 1.00 | 1.00 |"), md);
+    assertTrue(md.contains("| config | round | flags |"), md);
+    assertTrue(md.contains("| vanilla+batching | 2 | vanilla + batching=true | 1 | 1500 |"), md);
+
+    Map<?, ?> root =
+        (Map<?, ?>) new ReportTest.JsonCheck(Files.readString(dir.resolve("summary.json"))).parse();
+    assertEquals(2.0, ((Map<?, ?>) root.get("run")).get("rounds"));
+    Map<?, ?> last = (Map<?, ?>) ((List<?>) root.get("points")).get(3);
+    assertEquals(2.0, last.get("round"));
+    assertEquals("vanilla+batching/r2/c1", last.get("dir"));
+    List<?> over = (List<?>) root.get("over_rounds");
+    assertEquals(2, over.size());
+    Map<?, ?> batching = (Map<?, ?>) over.get(1);
+    assertEquals("vanilla+batching", batching.get("config"));
+    assertEquals("vanilla", batching.get("ratio_to"));
+    assertEquals(List.of(3000.0, 1500.0), batching.get("throughput"));
+    assertEquals(List.of(2.0, 1.5), batching.get("ratios"));
+    assertEquals(1.75, (Double) batching.get("ratio_median"), 1e-9);
+    assertEquals(2250.0, (Double) batching.get("throughput_median"), 1e-9);
+
+    List<String> csv = Files.readAllLines(dir.resolve("summary.csv"));
+    assertTrue(csv.get(4).endsWith(",2"), csv.get(4));
+  }
+
+  @Test
+  void aSingleRoundHasNoRoundsTable() throws IOException {
+    ComparisonReport.write(dir, meta(), points());
+    assertFalse(Files.readString(dir.resolve("report.md")).contains("rounds"));
+    Map<?, ?> root =
+        (Map<?, ?>) new ReportTest.JsonCheck(Files.readString(dir.resolve("summary.json"))).parse();
+    assertFalse(root.containsKey("over_rounds"));
   }
 
   @Test
