@@ -160,7 +160,9 @@ public final class ComparisonReport {
           sb, 6, "cpu_us_per_op_median", numOrNull(RoundSummary.median(r.cpuMicrosPerOp())), true);
       Report.field(sb, 6, "ratio_to", Report.quote(summary.baseline().label()), true);
       Report.field(sb, 6, "ratios", numArray(r.ratios()), true);
-      Report.field(sb, 6, "ratio_median", numOrNull(r.medianRatio()), false);
+      Report.field(sb, 6, "ratio_median", numOrNull(r.medianRatio()), true);
+      Report.field(sb, 6, "p50_ratios", numArray(r.p50Ratios()), true);
+      Report.field(sb, 6, "p50_ratio_median", numOrNull(r.medianP50Ratio()), false);
       sb.append("    }").append(i + 1 < rows.size() ? ",\n" : "\n");
     }
     return sb.append("  ]").toString();
@@ -394,26 +396,22 @@ public final class ComparisonReport {
             Locale.ROOT,
             "## Over %d rounds%n%n"
                 + "Each round ran every configuration once, in the order given, each on a fresh"
-                + " cluster. Ratio: a configuration's throughput divided by that of `%s` at the"
-                + " same client count in the same round (clusters measured minutes apart on a"
-                + " shared machine can differ by more than the variants do; the median ratio is"
-                + " the figure to quote). Latencies and CPU: medians over the rounds.%n%n",
+                + " cluster. Ratios: a configuration's throughput (ops/s ratio) and p50 latency"
+                + " (p50 ratio) divided by those of `%s` at the same client count in the same"
+                + " round (clusters measured minutes apart on a shared machine can differ by more"
+                + " than the variants do; the median ratio is the figure to quote). Latencies and"
+                + " CPU: medians over the rounds.%n%n",
             summary.rounds(),
             base));
     sb.append("| config | clients | rounds | median ops/s | min ops/s | max ops/s |")
-        .append(" p50 ms | p99 ms | CPU us/op | ratio to ")
-        .append(base)
-        .append(", by round | median ratio |\n");
-    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|\n");
+        .append(" p50 ms | p99 ms | CPU us/op | ops/s ratio by round | median ops/s ratio |")
+        .append(" p50 ratio by round | median p50 ratio |\n");
+    sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|---:|\n");
     for (RoundSummary.Row r : summary.rows()) {
-      StringBuilder ratios = new StringBuilder();
-      for (double v : r.ratios()) {
-        ratios.append(ratios.length() == 0 ? "" : ", ").append(fixed(v, "%.2f"));
-      }
       sb.append(
           String.format(
               Locale.ROOT,
-              "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n",
+              "| %s | %d | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",
               r.config().label(),
               r.clients(),
               r.measuredRounds(),
@@ -423,8 +421,19 @@ public final class ComparisonReport {
               fixed(RoundSummary.median(r.p50Millis()), "%.3f"),
               fixed(RoundSummary.median(r.p99Millis()), "%.3f"),
               fixed(RoundSummary.median(r.cpuMicrosPerOp()), "%.0f"),
-              ratios,
-              fixed(r.medianRatio(), "%.2f")));
+              list(r.ratios()),
+              fixed(r.medianRatio(), "%.2f"),
+              list(r.p50Ratios()),
+              fixed(r.medianP50Ratio(), "%.2f")));
+    }
+    return sb.toString();
+  }
+
+  /** Values to two decimals, comma-separated, "-" for {@code NaN}. */
+  private static String list(double[] values) {
+    StringBuilder sb = new StringBuilder();
+    for (double v : values) {
+      sb.append(sb.length() == 0 ? "" : ", ").append(fixed(v, "%.2f"));
     }
     return sb.toString();
   }

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * What a comparison repeated over rounds ({@code compare --repeat N}) says per configuration and
  * client count: the median, lowest and highest throughput over the rounds, the median latencies and
- * CPU cost, and, round by round, the throughput divided by that of the first configuration at the
- * same client count in the same round.
+ * CPU cost, and, round by round, the throughput and the p50 latency divided by those of the first
+ * configuration at the same client count in the same round.
  *
  * <p>Why rounds and pairs: on a shared machine the speed of the whole machine drifts from minute to
  * minute by more than the variants differ (on the 2-core reference VM, five clusters of one
@@ -31,6 +31,7 @@ final class RoundSummary {
    * @param p99Millis all-operation p99 latency by round
    * @param cpuMicrosPerOp CPU microseconds per operation by round ({@code NaN}: not probed)
    * @param ratios throughput divided by the baseline's in the same round; all 1 for the baseline
+   * @param p50Ratios p50 latency divided by the baseline's in the same round
    */
   record Row(
       ClusterConfig config,
@@ -39,7 +40,8 @@ final class RoundSummary {
       double[] p50Millis,
       double[] p99Millis,
       double[] cpuMicrosPerOp,
-      double[] ratios) {
+      double[] ratios,
+      double[] p50Ratios) {
 
     double medianThroughput() {
       return median(throughputs);
@@ -55,6 +57,10 @@ final class RoundSummary {
 
     double medianRatio() {
       return median(ratios);
+    }
+
+    double medianP50Ratio() {
+      return median(p50Ratios);
     }
 
     /** Rounds that measured this configuration at this client count. */
@@ -102,10 +108,11 @@ final class RoundSummary {
       double[] p99 = new double[rounds];
       double[] cpu = new double[rounds];
       double[] ratio = new double[rounds];
+      double[] p50Ratio = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         PointResult p = slots[r];
         if (p == null) {
-          thr[r] = p50[r] = p99[r] = cpu[r] = ratio[r] = Double.NaN;
+          thr[r] = p50[r] = p99[r] = cpu[r] = ratio[r] = p50Ratio[r] = Double.NaN;
           continue;
         }
         thr[r] = p.throughput();
@@ -114,8 +121,10 @@ final class RoundSummary {
         cpu[r] = p.cpuMicrosPerOp();
         PointResult b = base == null ? null : base[r];
         ratio[r] = b == null || b.throughput() <= 0 ? Double.NaN : thr[r] / b.throughput();
+        double baseP50 = b == null ? 0 : Report.micros(b.latency(), 50) / 1000;
+        p50Ratio[r] = baseP50 <= 0 ? Double.NaN : p50[r] / baseP50;
       }
-      rows.add(new Row(any.config(), any.clients(), thr, p50, p99, cpu, ratio));
+      rows.add(new Row(any.config(), any.clients(), thr, p50, p99, cpu, ratio, p50Ratio));
     }
     return new RoundSummary(baseline, rounds, List.copyOf(rows));
   }

@@ -213,9 +213,10 @@ class ComparisonReportTest {
     assertTrue(md.contains("## Over 2 rounds"), md);
     // Batching: 3000 then 1500 ops/s against 1500 then 1000: ratios 2.00 and 1.50, median 1.75.
     assertTrue(md.contains("| vanilla+batching | 1 | 2 | 2250 | 1500 | 3000 |"), md);
-    assertTrue(md.contains("| 2.00, 1.50 | 1.75 |"), md);
+    // Same latencies everywhere: every p50 ratio is 1.
+    assertTrue(md.contains("| 2.00, 1.50 | 1.75 | 1.00, 1.00 | 1.00 |"), md);
     assertTrue(md.contains("| vanilla | 1 | 2 | 1250 | 1000 | 1500 |"), md);
-    assertTrue(md.contains("| 1.00, 1.00 | 1.00 |"), md);
+    assertTrue(md.contains("| 1.00, 1.00 | 1.00 | 1.00, 1.00 | 1.00 |"), md);
     assertTrue(md.contains("| config | round | flags |"), md);
     assertTrue(md.contains("| vanilla+batching | 2 | vanilla + batching=true | 1 | 1500 |"), md);
 
@@ -233,6 +234,8 @@ class ComparisonReportTest {
     assertEquals(List.of(3000.0, 1500.0), batching.get("throughput"));
     assertEquals(List.of(2.0, 1.5), batching.get("ratios"));
     assertEquals(1.75, (Double) batching.get("ratio_median"), 1e-9);
+    assertEquals(List.of(1.0, 1.0), batching.get("p50_ratios"));
+    assertEquals(1.0, (Double) batching.get("p50_ratio_median"), 1e-9);
     assertEquals(2250.0, (Double) batching.get("throughput_median"), 1e-9);
 
     List<String> csv = Files.readAllLines(dir.resolve("summary.csv"));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /** Medians and round-by-round ratios of a repeated comparison, from points of known throughput. */
@@ -17,10 +18,18 @@ class RoundSummaryTest {
 
   /** 3000 operations (put latencies 1..1000 us, get 10..2009 us) over {@code seconds}. */
   static PointResult point(ClusterConfig config, int clients, int round, double seconds) {
+    return point(config, clients, round, seconds, 1);
+  }
+
+  /** As above; {@code slower} above 1: 2000 puts with latencies {@code slower} x 1..2000 us. */
+  static PointResult point(
+      ClusterConfig config, int clients, int round, double seconds, int slower) {
     List<OpResult> results =
-        List.of(
-            new OpResult("put", ReportTest.linear(1, 1000), null, Map.of()),
-            new OpResult("get", ReportTest.linear(10, 2009), null, Map.of()));
+        slower == 1
+            ? List.of(
+                new OpResult("put", ReportTest.linear(1, 1000), null, Map.of()),
+                new OpResult("get", ReportTest.linear(10, 2009), null, Map.of()))
+            : List.of(new OpResult("put", scaled(slower), null, Map.of()));
     JvmTimeWindow none = JvmTimeWindow.unknown();
     return new PointResult(
         config,
@@ -69,6 +78,32 @@ class RoundSummaryTest {
     assertTrue(p50 > 0);
     assertEquals(p50, RoundSummary.median(fast.p50Millis()), 1e-9);
     assertTrue(Double.isNaN(RoundSummary.median(fast.cpuMicrosPerOp())), "not probed");
+  }
+
+  /** 2000 latencies: {@code k} x 1..2000 us. */
+  private static Histogram scaled(int k) {
+    Histogram h = new Histogram(3);
+    for (long v = 1; v <= 2000; v++) {
+      h.recordValue(v * k * 1000);
+    }
+    return h;
+  }
+
+  @Test
+  void p50RatiosCompareTheLatenciesOfTheSameRound() {
+    RoundSummary s =
+        RoundSummary.of(
+            List.of(
+                point(OPT, 1, 1, 1.0, 4),
+                point(FAST, 1, 1, 1.0, 2),
+                point(OPT, 1, 2, 1.0, 4),
+                point(FAST, 1, 2, 1.0, 3)));
+    RoundSummary.Row fast = s.rows().get(1);
+    // p50 of k x 1..2000 us is about k ms: 2/4 in round 1, 3/4 in round 2 (HdrHistogram keeps 3
+    // significant digits).
+    assertArrayEquals(new double[] {0.5, 0.75}, fast.p50Ratios(), 0.002);
+    assertEquals(0.625, fast.medianP50Ratio(), 0.002);
+    assertArrayEquals(new double[] {1, 1}, s.rows().get(0).p50Ratios(), 1e-9);
   }
 
   @Test
