@@ -231,7 +231,10 @@ public final class ComparisonReport {
     return Double.isNaN(v) ? "null" : Report.num(v);
   }
 
-  /** The point's directory relative to the run directory: {@code <config>/c<clients>}. */
+  /**
+   * The point's directory relative to the run directory: {@code <config>/c<clients>}, or {@code
+   * <config>/r<round>/c<clients>} in a repeated run.
+   */
   static String relative(PointResult p, int rounds) {
     return p.config().label() + (rounds > 1 ? "/r" + p.round() : "") + "/c" + p.clients();
   }
@@ -385,8 +388,8 @@ public final class ComparisonReport {
 
   /**
    * The table of a repeated comparison: per configuration and client count, the median, lowest and
-   * highest throughput over the rounds, median latencies and CPU, and the throughput ratios to the
-   * baseline round by round with their median.
+   * highest throughput over the rounds, median latencies and CPU, and the throughput and p50 ratios
+   * to the baseline round by round with their medians.
    */
   static String roundsMarkdown(RoundSummary summary) {
     String base = summary.baseline().label();

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 
 /**
  * What a comparison repeated over rounds ({@code compare --repeat N}) says per configuration and
@@ -99,34 +100,61 @@ final class RoundSummary {
       }
       slots[p.round() - 1] = p;
     }
-    List<Row> rows = new ArrayList<>();
-    for (PointResult[] slots : byKey.values()) {
-      PointResult any = Arrays.stream(slots).filter(s -> s != null).findFirst().orElseThrow();
-      PointResult[] base = byKey.get(key(baseline, any.clients()));
+    // First each configuration's own figures (one histogram merge per point), then the ratios
+    // against the baseline's figures at the same client count.
+    record Own(
+        ClusterConfig config,
+        int clients,
+        double[] thr,
+        double[] p50,
+        double[] p99,
+        double[] cpu) {}
+    Map<String, Own> own = new LinkedHashMap<>();
+    for (Map.Entry<String, PointResult[]> e : byKey.entrySet()) {
+      PointResult[] slots = e.getValue();
+      PointResult any = Arrays.stream(slots).filter(x -> x != null).findFirst().orElseThrow();
       double[] thr = new double[rounds];
       double[] p50 = new double[rounds];
       double[] p99 = new double[rounds];
       double[] cpu = new double[rounds];
-      double[] ratio = new double[rounds];
-      double[] p50Ratio = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         PointResult p = slots[r];
         if (p == null) {
-          thr[r] = p50[r] = p99[r] = cpu[r] = ratio[r] = p50Ratio[r] = Double.NaN;
+          thr[r] = p50[r] = p99[r] = cpu[r] = Double.NaN;
           continue;
         }
+        Histogram h = p.latency();
         thr[r] = p.throughput();
-        p50[r] = Report.micros(p.latency(), 50) / 1000;
-        p99[r] = Report.micros(p.latency(), 99) / 1000;
+        p50[r] = Report.micros(h, 50) / 1000;
+        p99[r] = Report.micros(h, 99) / 1000;
         cpu[r] = p.cpuMicrosPerOp();
-        PointResult b = base == null ? null : base[r];
-        ratio[r] = b == null || b.throughput() <= 0 ? Double.NaN : thr[r] / b.throughput();
-        double baseP50 = b == null ? 0 : Report.micros(b.latency(), 50) / 1000;
-        p50Ratio[r] = baseP50 <= 0 ? Double.NaN : p50[r] / baseP50;
       }
-      rows.add(new Row(any.config(), any.clients(), thr, p50, p99, cpu, ratio, p50Ratio));
+      own.put(e.getKey(), new Own(any.config(), any.clients(), thr, p50, p99, cpu));
+    }
+    List<Row> rows = new ArrayList<>();
+    for (Own r : own.values()) {
+      Own base = own.get(key(baseline, r.clients()));
+      rows.add(
+          new Row(
+              r.config(),
+              r.clients(),
+              r.thr(),
+              r.p50(),
+              r.p99(),
+              r.cpu(),
+              divide(r.thr(), base == null ? null : base.thr()),
+              divide(r.p50(), base == null ? null : base.p50())));
     }
     return new RoundSummary(baseline, rounds, List.copyOf(rows));
+  }
+
+  /** {@code a[i] / base[i]}; NaN where either is missing or the base is not positive. */
+  private static double[] divide(double[] a, double[] base) {
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = base == null || !(base[i] > 0) ? Double.NaN : a[i] / base[i];
+    }
+    return out;
   }
 
   private static String key(ClusterConfig config, int clients) {
